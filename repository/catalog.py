@@ -1,0 +1,185 @@
+"""Documents, their links and their extracted text, in SQLite."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from typing import Iterable, Iterator, Sequence
+
+from .errors import InvalidLink, NotFound
+from .models import LINK_TYPES, LIST_FIELDS, Document, LinkedDocument, Links
+
+ID_LENGTH = 10
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def id_for(sha256: str, length: int = ID_LENGTH) -> str:
+    """A short, URL-safe id derived from the content, so re-imports map to the same id."""
+    return base64.b32encode(bytes.fromhex(sha256)).decode("ascii").lower()[:length]
+
+
+def row_to_document(row: sqlite3.Row) -> Document:
+    values = dict(row)
+    for name in LIST_FIELDS:
+        values[name] = tuple(json.loads(values[name]))
+    values["deleted"] = values.pop("deleted_at") is not None
+    values["indexed"] = bool(values["indexed"])
+    return Document(**values)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection):
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class Catalog:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    # -- documents -----------------------------------------------------------
+    def insert(self, meta: dict, *, sha256: str, size: int, mime: str, filename: str) -> Document:
+        """Insert a new row (caller holds a transaction). The id grows on the rare prefix clash."""
+        length = ID_LENGTH
+        while self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (id_for(sha256, length),)).fetchone():
+            length += 2
+        row = dict(meta, id=id_for(sha256, length), added_at=now(), sha256=sha256, size=size,
+                   mime=mime, filename=filename)
+        for name in LIST_FIELDS:
+            row[name] = json.dumps(list(row.get(name) or ()))
+        names = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        self.conn.execute(f"INSERT INTO documents ({names}) VALUES ({marks})", row)
+        return self.get(row["id"], include_deleted=True)
+
+    def get(self, doc_id: str, *, include_deleted: bool = False) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None or (row["deleted_at"] is not None and not include_deleted):
+            raise NotFound(doc_id)
+        return row_to_document(row)
+
+    def find_by_sha256(self, sha256: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row_to_document(row) if row else None
+
+    def iter_documents(self, *, include_deleted: bool = False, batch: int = 500) -> Iterator[Document]:
+        """Every document, oldest first, read in batches so memory stays flat."""
+        where = "" if include_deleted else "AND deleted_at IS NULL"
+        last = ("", "")
+        while True:
+            rows = self.conn.execute(
+                f"SELECT * FROM documents WHERE (added_at, id) > (?, ?) {where} "
+                "ORDER BY added_at, id LIMIT ?", (*last, batch)).fetchall()
+            if not rows:
+                return
+            yield from (row_to_document(r) for r in rows)
+            last = (rows[-1]["added_at"], rows[-1]["id"])
+
+    def ids(self, *, include_deleted: bool = False) -> set[str]:
+        where = "" if include_deleted else " WHERE deleted_at IS NULL"
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents" + where)}
+
+    def update(self, doc_id: str, changes: dict) -> None:
+        if not changes:
+            return
+        values = dict(changes)
+        for name in LIST_FIELDS:
+            if name in values:
+                values[name] = json.dumps(list(values[name]))
+        sets = ", ".join(f"{name} = :{name}" for name in values)
+        cur = self.conn.execute(f"UPDATE documents SET {sets}, indexed = 0 WHERE id = :_id", dict(values, _id=doc_id))
+        if cur.rowcount == 0:
+            raise NotFound(doc_id)
+
+    def set_deleted(self, doc_id: str, deleted: bool) -> None:
+        cur = self.conn.execute("UPDATE documents SET deleted_at = ?, indexed = 0 WHERE id = ?",
+                                (now() if deleted else None, doc_id))
+        if cur.rowcount == 0:
+            raise NotFound(doc_id)
+
+    def deleted(self) -> list[Document]:
+        rows = self.conn.execute("SELECT * FROM documents WHERE deleted_at IS NOT NULL").fetchall()
+        return [row_to_document(r) for r in rows]
+
+    def remove(self, doc_id: str) -> None:
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def count_sha256(self, sha256: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents WHERE sha256 = ?", (sha256,)).fetchone()[0]
+
+    # -- indexing state ------------------------------------------------------
+    def unindexed_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE indexed = 0 ORDER BY added_at, id")]
+
+    def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
+        self.conn.executemany("UPDATE documents SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids])
+
+    # -- text ----------------------------------------------------------------
+    def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None,
+                 page_count: int | None) -> None:
+        self.conn.execute("DELETE FROM pages WHERE document_id = ?", (doc_id,))
+        self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
+                              [(doc_id, n, text) for n, text in enumerate(pages, start=1)])
+        self.conn.execute(
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0 WHERE id = ?",
+            (status, error, page_count, doc_id))
+
+    def pages(self, doc_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (doc_id,))
+        return [r[0] for r in rows]
+
+    # -- links ---------------------------------------------------------------
+    def add_link(self, source_id: str, target_id: str, link_type: str) -> bool:
+        """Add a link at the end of the source's list; False when it was already there."""
+        if link_type not in LINK_TYPES:
+            raise InvalidLink(f"unknown link type {link_type!r}")
+        if source_id == target_id:
+            raise InvalidLink("a document cannot be linked to itself")
+        for doc_id in (source_id, target_id):
+            self.get(doc_id, include_deleted=True)
+        if link_type == "related" and self._has_link(target_id, source_id, "related"):
+            return False
+        position = self.conn.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM links WHERE source_id = ? AND type = ?",
+            (source_id, link_type)).fetchone()[0]
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO links (source_id, target_id, type, position) VALUES (?, ?, ?, ?)",
+            (source_id, target_id, link_type, position))
+        return cur.rowcount == 1
+
+    def remove_link(self, a: str, b: str, link_type: str | None = None) -> int:
+        """Remove links between a and b (either direction); returns how many went."""
+        sql = "DELETE FROM links WHERE ((source_id = ? AND target_id = ?) OR (source_id = ? AND target_id = ?))"
+        args: list = [a, b, b, a]
+        if link_type:
+            sql += " AND type = ?"
+            args.append(link_type)
+        return self.conn.execute(sql, args).rowcount
+
+    def _has_link(self, source_id: str, target_id: str, link_type: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM links WHERE source_id = ? AND target_id = ? AND type = ?",
+                                 (source_id, target_id, link_type)).fetchone() is not None
+
+    def links(self, doc_id: str) -> Links:
+        def ends(sql: str, *args) -> tuple[LinkedDocument, ...]:
+            rows = self.conn.execute(
+                "SELECT d.id, d.kind, d.title FROM links l JOIN documents d ON d.id = " + sql
+                + " AND d.deleted_at IS NULL ORDER BY l.position, d.id", args)
+            return tuple(LinkedDocument(r["id"], r["kind"], r["title"]) for r in rows)
+
+        return Links(
+            attachments=ends("l.target_id WHERE l.source_id = ? AND l.type = 'attachment'", doc_id),
+            attached_to=ends("l.source_id WHERE l.target_id = ? AND l.type = 'attachment'", doc_id),
+            related=ends("l.target_id WHERE l.source_id = ? AND l.type = 'related'", doc_id)
+            + ends("l.source_id WHERE l.target_id = ? AND l.type = 'related'", doc_id),
+        )

@@ -1,0 +1,83 @@
+"""The values the repository hands out: plain, frozen, free of storage details."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+KINDS = ("release", "filing", "photo", "other")
+LINK_TYPES = ("attachment", "related")
+TEXT_STATUSES = (
+    "extracted",       # every page gave text
+    "partial",         # some pages gave text, some failed or were empty
+    "empty",           # no text layer at all: needs OCR
+    "encrypted",       # could not be opened without a password
+    "garbled",         # a text layer that decodes to symbol soup
+    "failed",          # extraction raised, timed out or ran out of memory (see text_error)
+    "not_applicable",  # images: only their metadata is searchable
+)
+LIST_FIELDS = ("topics", "people", "places")
+# Metadata a person (or a manifest) may set; the rest is derived from the file.
+EDITABLE_FIELDS = (
+    "kind", "title", "date", "office", "topics", "people", "places",
+    "court", "case_number", "doc_type",
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    kind: str
+    title: str
+    date: str | None          # YYYY-MM-DD
+    added_at: str             # ISO 8601, UTC
+    office: str | None
+    topics: tuple[str, ...]
+    people: tuple[str, ...]
+    places: tuple[str, ...]
+    court: str | None
+    case_number: str | None
+    doc_type: str | None
+    filename: str             # the name it was uploaded with; never used as a path
+    mime: str                 # sniffed from the bytes
+    size: int
+    sha256: str
+    page_count: int | None    # PDFs only
+    text_status: str | None   # None until the text has been extracted
+    text_error: str | None = None
+    deleted: bool = False
+    indexed: bool = False
+
+    @property
+    def year(self) -> str:
+        return self.date[:4] if self.date else "unknown"
+
+    def to_dict(self) -> dict:
+        """The public fields, in the contract's order (no `links`: see Repository.links)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("deleted", "indexed")}
+        for name in LIST_FIELDS:
+            out[name] = list(out[name])
+        return out
+
+    def with_changes(self, **changes) -> "Document":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class LinkedDocument:
+    """One end of a link, as `show` and the API list it."""
+    id: str
+    kind: str
+    title: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Links:
+    attachments: tuple[LinkedDocument, ...] = ()   # this release's files, in order
+    attached_to: tuple[LinkedDocument, ...] = ()   # releases this file is attached to
+    related: tuple[LinkedDocument, ...] = ()       # either direction
+
+    def to_dict(self) -> dict:
+        return {name: [d.to_dict() for d in getattr(self, name)]
+                for name in ("attachments", "attached_to", "related")}

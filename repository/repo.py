@@ -1,0 +1,191 @@
+"""The repository: originals on disk plus their rows in SQLite, the source of truth."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+from . import db
+from .catalog import Catalog, transaction
+from .errors import InvalidMetadata
+from .metadata import clean_metadata
+from .models import Document, Links
+from .store import OriginalStore
+
+DB_NAME = "dossier.sqlite3"
+
+
+@dataclass(frozen=True)
+class SpooledFile:
+    """A finished temp file inside the repository's tmp folder, with what intake learnt of it."""
+    path: Path
+    sha256: str
+    size: int
+    mime: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    doc_id: str | None
+    code: str        # missing_original, corrupt_original, ...
+    message: str
+
+
+class Repository:
+    def __init__(self, data_dir: Path | str):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.originals = OriginalStore(self.data_dir / "originals")
+        self.tmp_dir = self.data_dir / "tmp"
+        self.tmp_dir.mkdir(exist_ok=True)
+        self.db_path = self.data_dir / DB_NAME
+        self._local = threading.local()
+        self.catalog  # create and migrate the database now, not on first use
+
+    @property
+    def catalog(self) -> Catalog:
+        # sqlite3 connections must not be shared between threads without a lock; one each is simpler.
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = db.connect(self.db_path)
+        return Catalog(conn)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- adding ----------------------------------------------------------------
+    def add(self, meta: Mapping, spooled: SpooledFile) -> tuple[Document, bool]:
+        """Store a spooled file as a document; (document, created).
+
+        A file whose bytes are already stored is that document: its metadata is
+        kept, and a deleted one is restored.
+        """
+        meta = clean_metadata(meta)
+        if not meta.get("kind"):
+            raise InvalidMetadata("kind", "is required")
+        if not meta.get("title"):
+            raise InvalidMetadata("title", "is required")
+        existing = self.catalog.find_by_sha256(spooled.sha256)
+        if existing is not None:
+            spooled.path.unlink(missing_ok=True)
+            return self._restored(existing), False
+        self.originals.put(spooled.path, spooled.sha256)
+        catalog = self.catalog
+        try:
+            with transaction(catalog.conn):
+                doc = catalog.insert(meta, sha256=spooled.sha256, size=spooled.size,
+                                     mime=spooled.mime, filename=spooled.filename)
+        except sqlite3.IntegrityError:
+            # Another process stored the same bytes between our look-up and insert.
+            existing = catalog.find_by_sha256(spooled.sha256)
+            if existing is None:
+                raise
+            return self._restored(existing), False
+        return doc, True
+
+    def _restored(self, doc: Document) -> Document:
+        if doc.deleted:
+            return self.restore(doc.id)
+        return doc
+
+    # -- reading ---------------------------------------------------------------
+    def get(self, doc_id: str, *, include_deleted: bool = False) -> Document:
+        return self.catalog.get(doc_id, include_deleted=include_deleted)
+
+    def find_by_sha256(self, sha256: str) -> Document | None:
+        return self.catalog.find_by_sha256(sha256)
+
+    def iter_documents(self, *, include_deleted: bool = False) -> Iterator[Document]:
+        return self.catalog.iter_documents(include_deleted=include_deleted)
+
+    def links(self, doc_id: str) -> Links:
+        return self.catalog.links(doc_id)
+
+    def pages(self, doc_id: str) -> list[str]:
+        return self.catalog.pages(doc_id)
+
+    def original_path(self, doc: Document) -> Path:
+        return self.originals.path(doc.sha256)
+
+    # -- changing --------------------------------------------------------------
+    def update(self, doc_id: str, raw_changes: Mapping) -> Document:
+        changes = clean_metadata(raw_changes, partial=True)
+        for required in ("kind", "title"):
+            if required in changes and not changes[required]:
+                raise InvalidMetadata(required, "cannot be empty")
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).update(doc_id, changes)
+        return self.get(doc_id, include_deleted=True)
+
+    def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None = None,
+                 page_count: int | None = None) -> None:
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count)
+
+    def link(self, source_id: str, target_id: str, link_type: str = "related") -> bool:
+        with transaction(self.catalog.conn) as conn:
+            return Catalog(conn).add_link(source_id, target_id, link_type)
+
+    def unlink(self, a: str, b: str, link_type: str | None = None) -> int:
+        with transaction(self.catalog.conn) as conn:
+            return Catalog(conn).remove_link(a, b, link_type)
+
+    def delete(self, doc_id: str) -> Document:
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).set_deleted(doc_id, True)
+        return self.get(doc_id, include_deleted=True)
+
+    def restore(self, doc_id: str) -> Document:
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).set_deleted(doc_id, False)
+        return self.get(doc_id)
+
+    def purge(self) -> list[Document]:
+        """Remove deleted documents and their originals for good."""
+        purged = []
+        for doc in self.catalog.deleted():
+            with transaction(self.catalog.conn) as conn:
+                Catalog(conn).remove(doc.id)
+            if self.catalog.count_sha256(doc.sha256) == 0:
+                self.originals.remove(doc.sha256)
+            purged.append(doc)
+        return purged
+
+    # -- indexing state --------------------------------------------------------
+    def unindexed_ids(self) -> list[str]:
+        return self.catalog.unindexed_ids()
+
+    def mark_indexed(self, ids: Sequence[str], indexed: bool = True) -> None:
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).mark_indexed(ids, indexed)
+
+    def live_ids(self) -> set[str]:
+        return self.catalog.ids()
+
+    # -- checking --------------------------------------------------------------
+    def check_originals(self) -> list[Problem]:
+        problems = []
+        for doc in self.iter_documents(include_deleted=True):
+            if not self.originals.exists(doc.sha256):
+                problems.append(Problem(doc.id, "missing_original", f"the original of {doc.id} is missing"))
+            elif not self.originals.verify(doc.sha256):
+                problems.append(Problem(doc.id, "corrupt_original",
+                                        f"the original of {doc.id} no longer matches its sha256"))
+        return problems
+
+    def clean_tmp(self, older_than: float = 3600) -> int:
+        """Drop spool files left by uploads that crashed; returns how many went."""
+        cutoff = time.time() - older_than
+        removed = 0
+        for path in self.tmp_dir.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -1,0 +1,90 @@
+"""Content-addressed storage of originals: originals/ab/cd/<sha256>.
+
+A file is written once, under the hash of its bytes, and never changed. It
+arrives as a finished temp file in the same filesystem; putting it in place is
+fsync + rename + fsync of the folder, so a crash leaves the old state or the
+new one, never a partial original under a real name.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import CorruptOriginal, RepositoryError
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1024 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class OriginalStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        if not _SHA256.match(sha256):
+            raise RepositoryError(f"not a sha256: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put(self, tmp_path: Path, sha256: str) -> Path:
+        """Move a finished temp file into place under its hash.
+
+        The caller computed `sha256` while writing it. If the original is
+        already stored (and intact), the temp file is dropped instead.
+        """
+        target = self.path(sha256)
+        if target.is_file() and self.verify(sha256):
+            Path(tmp_path).unlink(missing_ok=True)
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp_path, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o444)
+        os.replace(tmp_path, target)
+        fsync_dir(target.parent)
+        return target
+
+    def open(self, sha256: str) -> BinaryIO:
+        try:
+            return open(self.path(sha256), "rb")
+        except FileNotFoundError:
+            raise CorruptOriginal(f"original {sha256} is missing") from None
+
+    def verify(self, sha256: str) -> bool:
+        """True when the stored bytes still hash to their name."""
+        try:
+            return sha256_of(self.path(sha256)) == sha256
+        except FileNotFoundError:
+            return False
+
+    def remove(self, sha256: str) -> None:
+        path = self.path(sha256)
+        path.unlink(missing_ok=True)
+        fsync_dir(path.parent)
+
+    def all_hashes(self):
+        for path in self.root.glob("??/??/*"):
+            if _SHA256.match(path.name):
+                yield path.name

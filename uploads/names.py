@@ -1,0 +1,43 @@
+"""Names and titles: what we keep of an uploaded file's name, and a title when none is given."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from . import sniff as sniffing
+
+MAX_NAME = 255
+MAX_TITLE = 300
+
+
+def safe_filename(name: str | None) -> str:
+    """The last path component, without control characters, at most 255 characters.
+
+    Kept as metadata only (for downloads); never used to build a path.
+    """
+    name = (name or "").replace("\x00", "")
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not name:
+        return "upload"
+    if len(name) > MAX_NAME:
+        suffix = Path(name).suffix[:16]
+        name = name[: MAX_NAME - len(suffix)] + suffix
+    return name
+
+
+def title_from(path: Path, mime: str, filename: str) -> str:
+    """First line of a text, <title> of an HTML page, else the file name made readable."""
+    if mime in (sniffing.TEXT, sniffing.HTML):
+        head = path.read_bytes()[:8192].decode("utf-8", "replace")
+        if mime == sniffing.HTML:
+            match = re.search(r"<title[^>]*>(.*?)</title>", head, re.I | re.S)
+            line = re.sub(r"<[^>]+>|&[a-z#0-9]+;", " ", match.group(1)) if match else ""
+        else:
+            line = next((ln for ln in head.splitlines() if ln.strip()), "")
+        line = " ".join(line.split()).lstrip("\ufeff")
+        if line:
+            return line[:MAX_TITLE]
+    stem = Path(filename).stem.replace("_", " ").replace("-", " ")
+    return " ".join(stem.split())[:MAX_TITLE] or "Untitled"

@@ -1,0 +1,77 @@
+"""What a file is, from its bytes (python-magic), and whether its name agrees."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import magic
+
+from .errors import Rejected
+
+PDF = "application/pdf"
+TEXT = "text/plain"
+HTML = "text/html"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+IMAGES = ("image/jpeg", "image/png", "image/tiff", "image/gif", "image/webp")
+ACCEPTED = frozenset((PDF, TEXT, HTML, DOCX) + IMAGES)
+
+# Which sniffed types a name's extension may carry, and the type we then store.
+EXTENSIONS: dict[str, str] = {
+    ".pdf": PDF, ".txt": TEXT, ".text": TEXT, ".htm": HTML, ".html": HTML, ".docx": DOCX,
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".tif": "image/tiff",
+    ".tiff": "image/tiff", ".gif": "image/gif", ".webp": "image/webp",
+}
+
+# libmagic names plain text by what it looks like: C, CSV, a script, JSON...
+# For our purposes all of it is text.
+_TEXTLIKE_APPLICATION = {"application/json", "application/csv", "application/x-wine-extension-ini"}
+
+
+def sniff(path: Path) -> str:
+    """The MIME type of the file's bytes, canonical for the types we accept."""
+    mime = magic.from_file(str(path), mime=True)
+    if mime == "application/zip" and _is_docx(path):
+        return DOCX
+    if mime in ("text/plain", "application/octet-stream") and _has_pdf_header(path):
+        return PDF
+    if mime in ACCEPTED:
+        return mime
+    if mime.startswith("text/") and mime not in ("text/xml", "text/rtf"):
+        return TEXT
+    if mime in _TEXTLIKE_APPLICATION:
+        return TEXT
+    return mime
+
+
+def accepted_type(path: Path, filename: str) -> str:
+    """The MIME type to store the file under, or Rejected."""
+    sniffed = sniff(path)
+    extension = Path(filename).suffix.lower()
+    claimed = EXTENSIONS.get(extension)
+    if sniffed not in ACCEPTED:
+        if claimed:
+            raise Rejected("type_mismatch",
+                           f"{filename!r} is named like {claimed} but its bytes are {sniffed}")
+        raise Rejected("unsupported_type", f"{sniffed} files are not accepted; accepted: PDF, plain text, "
+                                           "HTML, DOCX, JPEG, PNG, TIFF, GIF, WebP")
+    if claimed is None or claimed == sniffed:
+        return sniffed
+    if claimed == HTML and sniffed == TEXT:
+        return HTML  # HTML without a doctype often sniffs as plain text
+    if claimed == TEXT and sniffed == HTML:
+        return TEXT  # markup in a .txt is kept, and served, as text
+    raise Rejected("type_mismatch", f"{filename!r} is named like {claimed} but its bytes are {sniffed}")
+
+
+def _is_docx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _has_pdf_header(path: Path) -> bool:
+    """PDF readers accept a header anywhere in the first 1024 bytes; libmagic only looks at the start."""
+    with open(path, "rb") as fh:
+        return b"%PDF-" in fh.read(1024)

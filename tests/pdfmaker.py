@@ -1,0 +1,34 @@
+"""Build small real PDFs for tests with fpdf2 (a test-only dependency)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import EncryptionMethod
+
+
+def make_pdf(path: str | os.PathLike, pages: list[str], *, password: str | None = None,
+             owner_password: str | None = None, title: str | None = None,
+             aes: bool = True) -> Path:
+    """One PDF page per entry of `pages` (text may hold newlines; Latin-1 only).
+
+    `password` encrypts with that user password; `owner_password` alone encrypts
+    with an EMPTY user password (opens without asking, like most "protected" PDFs).
+    """
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    if title is not None:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    if password is not None or owner_password is not None:
+        pdf.set_encryption(
+            owner_password=owner_password or password or "",
+            user_password=password or "",
+            encryption_method=EncryptionMethod.AES_256 if aes else EncryptionMethod.RC4,
+        )
+    path = Path(path)
+    pdf.output(str(path))
+    return path

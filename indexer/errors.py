@@ -1,0 +1,19 @@
+"""Errors raised by the index and search layer."""
+from __future__ import annotations
+
+
+class IndexerError(Exception):
+    """Base class for every error the indexer raises on purpose."""
+
+
+class QueryError(IndexerError):
+    """A search request the index cannot run: unreadable query syntax, an
+    unknown facet or sort, a bad page number, a wildcard that matches too much.
+
+    ``str(e)`` is a message meant for the person who typed the query.
+    """
+
+
+class IndexLocked(IndexerError):
+    """The index writer could not be obtained within the timeout (another
+    process or thread is writing)."""

@@ -1,0 +1,214 @@
+"""Reading user queries: Whoosh syntax, guarded against the expensive and the
+unreadable, plus the helpers built on the parsed tree (highlight terms, pages
+query, "did you mean")."""
+from __future__ import annotations
+
+import itertools
+import re
+
+from whoosh import qparser, query
+from whoosh.support.charset import accent_map
+
+from .analysis import analysed
+from .errors import QueryError
+from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, TEXT_FIELDS
+
+MAX_QUERY_CHARS = 2_000
+MAX_NESTING = 16
+MAX_LEAVES = 1_500            # leaf queries after expansion over the default fields
+MAX_WILDCARDS_PER_WORD = 4
+MAX_EXPANSIONS = 1_000        # index words one wildcard/range may stand for
+MIN_WILDCARD_PREFIX = 1
+SUGGEST_MAXDIST = 2
+HIGHLIGHT_EXPANSIONS = 50
+
+# Field names must start with a letter: keeps "1:18-cv-00428-RB" a case number
+# rather than field "1".
+_FIELDS_EXPR = r"(?P<text>[A-Za-z_]\w*):"
+
+
+def _parser(fieldnames, schema) -> qparser.QueryParser:
+    if len(fieldnames) == 1:
+        parser = qparser.QueryParser(fieldnames[0], schema, group=qparser.AndGroup)
+    else:
+        boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fieldnames}
+        parser = qparser.MultifieldParser(list(fieldnames), schema, fieldboosts=boosts,
+                                          group=qparser.AndGroup)
+    parser.replace_plugin(qparser.FieldsPlugin(expr=_FIELDS_EXPR))
+    return parser
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(accent_map)
+
+
+def walk(q: query.Query):
+    yield q
+    for child in q.children():
+        yield from walk(child)
+
+
+def positive_leaves(q: query.Query):
+    """Leaves of the tree that are not under a NOT."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from positive_leaves(child)
+
+
+class UserQuery:
+    """A user's query text parsed for the main search (``q``: title, text and
+    metadata) and for finding the pages it matches (``page_q``: page text)."""
+
+    def __init__(self, text: str, schema, reader):
+        self.text = text
+        self.q = self._parse(text, DEFAULT_FIELDS, schema, reader)
+        self.page_q = self._parse(text, ("text",), schema, reader)
+        self.schema = schema
+
+    @staticmethod
+    def _check_text(text: str) -> None:
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS}).")
+        depth = deepest = 0
+        for ch in text:
+            if ch == "(":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch == ")":
+                depth = max(0, depth - 1)
+        if deepest > MAX_NESTING:
+            raise QueryError(f"The query nests parentheses too deeply (at most {MAX_NESTING} levels).")
+        for word in text.split():
+            if sum(word.count(c) for c in "*?") > MAX_WILDCARDS_PER_WORD:
+                raise QueryError(f"Too many wildcards in {word!r} (at most {MAX_WILDCARDS_PER_WORD} per word).")
+
+    @classmethod
+    def _parse(cls, text: str, fieldnames, schema, reader) -> query.Query:
+        cls._check_text(text)
+        try:
+            q = _parser(fieldnames, schema).parse(text)
+        except RecursionError:
+            raise QueryError("The query is too deeply nested to read.") from None
+        except Exception as e:  # Whoosh's parser has no error contract of its own
+            raise QueryError(f"Could not read the query {text!r}.") from e
+        return cls._check_tree(q, text, reader)
+
+    @staticmethod
+    def _check_tree(q: query.Query, text: str, reader) -> query.Query:
+        leaves = 0
+        for node in walk(q):
+            error = getattr(node, "error", None)
+            if error:
+                hint = " Dates look like 2018, 2018-06 or 2018-06-18." if "date" in text.lower() else ""
+                raise QueryError(f"Could not read part of the query {text!r}.{hint}")
+            if not node.is_leaf():
+                continue
+            leaves += 1
+            if leaves > MAX_LEAVES:
+                raise QueryError("The query has too many terms.")
+            if isinstance(node, query.PatternQuery) and node.fieldname in TEXT_FIELDS:
+                # Wildcards skip analysis: match the index's lower-cased, folded words.
+                node.text = _fold(node.text)
+            if isinstance(node, query.Every):
+                raise QueryError("A field wildcard like `title:*` matches everything; leave the query empty instead.")
+            if isinstance(node, query.MultiTerm):
+                if isinstance(node, query.PatternQuery):
+                    prefix = node._find_prefix(node.text) if isinstance(node, query.Wildcard) else node.text
+                    if len(prefix) < MIN_WILDCARD_PREFIX:
+                        raise QueryError(f"A wildcard cannot start a word ({node.text!r}): type at least "
+                                         f"{MIN_WILDCARD_PREFIX} letter before it.")
+                try:
+                    n = sum(1 for _ in itertools.islice(node._btexts(reader), MAX_EXPANSIONS + 1))
+                except Exception as e:
+                    raise QueryError(f"Could not read part of the query {text!r}.") from e
+                if n > MAX_EXPANSIONS:
+                    raise QueryError(f"{str(node).split(':', 1)[-1]!r} matches too many words; make it more specific.")
+        return q
+
+    def highlight_terms(self, reader, q: query.Query | None = None) -> frozenset[str]:
+        """Analysed term texts to mark in a snippet (positive terms of the text fields)."""
+        terms: set[str] = set()
+        for leaf in positive_leaves(self.q if q is None else q):
+            if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
+                continue
+            if isinstance(leaf, query.Term):
+                terms.add(leaf.text)
+            elif isinstance(leaf, query.Phrase):
+                terms.update(leaf.words)
+            elif isinstance(leaf, query.MultiTerm):
+                for btext in itertools.islice(leaf._btexts(reader), HIGHLIGHT_EXPANSIONS):
+                    terms.add(btext.decode("utf-8"))
+        return frozenset(t for t in terms if isinstance(t, str))
+
+    def any_term_page_query(self) -> query.Query | None:
+        """OR of the positive text terms: the fallback used to find pages when
+        no single page matches the whole query."""
+        leaves = [leaf for leaf in positive_leaves(self.page_q)
+                  if getattr(leaf, "fieldname", None) == "text"]
+        return query.Or(leaves) if leaves else None
+
+
+# ---- did you mean -------------------------------------------------------------
+
+_WORD_RE = re.compile(r"^[^\W\d_]{3,}$")
+
+
+def suggest(text: str, schema, reader) -> str | None:
+    """The query string with each word unknown to the index replaced by the
+    closest whole word in the `words` field (fewest edits, then most documents).
+    None when nothing changes."""
+    try:
+        q = _parser(("words",), schema).parse(text)
+    except Exception:
+        return None
+    replacements: list[tuple[int, int, str]] = []
+    for leaf in positive_leaves(q):
+        if not isinstance(leaf, query.Term) or leaf.fieldname != "words":
+            continue
+        word = leaf.text
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None or not _WORD_RE.match(word):
+            continue
+        if reader.doc_frequency("words", word) > 0:
+            continue
+        best = _closest(word, reader, schema["text"].analyzer)
+        if best:
+            replacements.append((start, end, best))
+    if not replacements:
+        return None
+    out, pos = [], 0
+    for start, end, word in sorted(replacements):
+        if start < pos:
+            continue
+        original = text[start:end]
+        out.append(text[pos:start])
+        out.append(word.capitalize() if original[:1].isupper() and original[1:].islower() else word)
+        pos = end
+    out.append(text[pos:])
+    corrected = "".join(out)
+    return corrected if corrected != text else None
+
+
+def _closest(word: str, reader, analyzer) -> str | None:
+    """Fewest edits first; among those, the word whose stem is in most documents."""
+    for maxdist in range(1, SUGGEST_MAXDIST + 1):
+        candidates = set()
+        for leaf, _ in reader.leaf_readers():
+            candidates.update(itertools.islice(
+                leaf.terms_within("words", word, maxdist, prefix=1), 200))
+        candidates.discard(word)
+        if candidates:
+            def frequency(candidate):
+                stem = analysed(candidate, analyzer)
+                return reader.doc_frequency("text", stem) if stem else 0
+            best = max(sorted(candidates), key=frequency)
+            if frequency(best):
+                return best
+    return None

@@ -1,0 +1,173 @@
+"""The Whoosh schema of the search index.
+
+One Whoosh document per repository document (``type=doc``: metadata, full text,
+facet columns, sort keys), one per PDF page (``type=page``: parent ``id``,
+``page`` number, page text) and one per indexing batch (``type=vocab``: the
+batch's unstemmed words, for spelling suggestions). Facets use ONE name
+everywhere: the Whoosh field, the filter name and the key in ``facets``.
+
+Bump SCHEMA_VERSION whenever anything here (or the way documents are turned
+into fields in ``indexer.index``) changes: opening an index written with another
+version recreates it empty and sets ``Index.needs_rebuild``.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh import analysis, columns, fields, formats
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 1
+
+FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place")
+MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
+
+# Separates the values of a multi-valued facet in its column. Stripped from values.
+VALUE_SEP = "\x1f"
+
+DOC, PAGE, VOCAB = "doc", "page", "vocab"
+
+# Text fields searched when a query names no field, with their boosts.
+DEFAULT_FIELDS = ("title", "text", "meta")
+FIELD_BOOSTS = {"title": 2.5, "text": 1.0, "meta": 1.0}
+TEXT_FIELDS = frozenset(DEFAULT_FIELDS)
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def normalize_value(value: str) -> str:
+    """The form a facet value is indexed and filtered under: case-folded,
+    whitespace collapsed, control characters removed."""
+    return " ".join(_CONTROL_RE.sub(" ", value).split()).lower()
+
+
+def clean_value(value: str) -> str:
+    """A facet value as given, minus control characters and surrounding space."""
+    return " ".join(_CONTROL_RE.sub(" ", value).split())
+
+
+# 1:18-cv-00428-RB  ->  division 1, year 18, type cv, number 00428, judge suffix -rb
+_CASE_RE = re.compile(r"^(?:(\d{1,2}):)?(\d{2}|\d{4})-([a-z]{1,5})-(\d{1,7})((?:-[a-z0-9]{1,6})*)$")
+
+
+def case_number_variants(value: str) -> set[str]:
+    """Normalised forms a case number can be looked up by: as given, without the
+    division prefix, without the judge suffix, and with the number unpadded."""
+    norm = normalize_value(value)
+    out = {norm} if norm else set()
+    m = _CASE_RE.match(norm.replace(" ", ""))
+    if m:
+        division, year, ctype, number, suffix = m.groups()
+        for num in {number, str(int(number))}:
+            core = f"{year}-{ctype}-{num}"
+            out.add(core)
+            out.add(core + suffix)
+            if division:
+                out.add(f"{division}:{core}")
+                out.add(f"{division}:{core}{suffix}")
+    return out
+
+
+# Main text and titles: words, lower-cased, accents folded, English stop words
+# dropped (single letters and digits are kept), Snowball-English (Porter2)
+# stemmed: unlike Whoosh's default Porter it maps separating/separated/separation
+# to one stem.
+def text_analyzer():
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter(minsize=1)
+        | analysis.StemFilter(lang="en")
+    )
+
+
+# Whole words for "did you mean": lower-cased, NOT stemmed, NOT accent-folded
+# (suggestions are shown to people as real words).
+def words_analyzer():
+    return analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.StopFilter(minsize=2)
+
+
+def facet_analyzer():
+    # What a query against a facet field (`office:"U.S. Attorney"`) is turned into:
+    # the whole value as one normalised term (mirrors normalize_value).
+    return (
+        analysis.IDTokenizer()
+        | analysis.SubstitutionFilter(r"[\x00-\x1f\x7f\s]+", " ")
+        | analysis.SubstitutionFilter(r"^ | $", "")
+        | analysis.LowercaseFilter()
+    )
+
+
+class FacetField(fields.FieldType):
+    """A facet: filterable by exact (normalised) value, counted from a column.
+
+    Takes a string or a sequence of strings (the values as given). Each value is
+    indexed as one normalised term; the column keeps the values as given, joined
+    by VALUE_SEP, so facet counts can show the original spelling.
+    """
+
+    def __init__(self, stored: bool = False):
+        super().__init__(
+            formats.Existence(),
+            facet_analyzer(),
+            stored=stored,
+            sortable=columns.VarBytesColumn(),
+        )
+
+    @staticmethod
+    def _values(value) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value)
+        return [v for v in (clean_value(v) for v in values) if v]
+
+    def terms(self, value: str) -> set[str]:
+        norm = normalize_value(value)
+        return {norm} if norm else set()
+
+    def index(self, value, **kwargs):
+        terms: set[str] = set()
+        for v in self._values(value):
+            terms |= self.terms(v)
+        for t in sorted(terms):
+            yield t.encode("utf-8"), 1, 1.0, b""
+
+    def to_column_value(self, value) -> bytes:
+        return VALUE_SEP.join(self._values(value)).encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> tuple[str, ...]:
+        return tuple(value.decode("utf-8").split(VALUE_SEP)) if value else ()
+
+
+class CaseNumberField(FacetField):
+    """A facet whose values are also indexed under their short forms, so the
+    filter `18-cv-00428` matches `1:18-cv-00428-RB`."""
+
+    def terms(self, value: str) -> set[str]:
+        return case_number_variants(value)
+
+
+def build_schema() -> fields.Schema:
+    facet_fields = {name: FacetField() for name in FACETS}
+    facet_fields["case_number"] = CaseNumberField()
+    facet_fields["kind"] = FacetField(stored=True)
+    facet_fields["office"] = FacetField(stored=True)
+    text = dict(analyzer=text_analyzer(), multitoken_query="phrase")
+    return fields.Schema(
+        type=fields.ID(),
+        # The repository document id, on page docs too (their parent).
+        id=fields.ID(stored=True, sortable=True),
+        page=fields.COLUMN(columns.NumericColumn("I", default=0)),
+        page_count=fields.STORED(),
+        title=fields.TEXT(stored=True, **text),
+        # doc: full text (stored: the first STORED_TEXT_CHARS, for snippets); page: the page's text
+        text=fields.TEXT(stored=True, **text),
+        # doc only: metadata as searchable words (people, places, case number...)
+        meta=fields.TEXT(**text),
+        # vocab only (one per indexing batch): whole words for "did you mean"
+        words=fields.TEXT(analyzer=words_analyzer(), phrase=False),
+        date=fields.DATETIME(stored=True),
+        # sort keys: yyyymmdd (0 when undated) and added_at in microseconds
+        date_num=fields.COLUMN(columns.NumericColumn("I", default=0)),
+        added_num=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        **facet_fields,
+    )

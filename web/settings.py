@@ -1,0 +1,73 @@
+"""Every setting in one place: its name, environment variable, default and meaning.
+
+The README's configuration table is checked against SETTINGS by a test.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dossier"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    parse: Callable[[str], object]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "DOSSIER_DATA", None, Path,
+            "data folder: database, originals, index (default `$XDG_DATA_HOME/dossier`, i.e. `~/.local/share/dossier`); `--data` sets it too"),
+    Setting("max_upload_mb", "DOSSIER_MAX_UPLOAD_MB", 100, int,
+            "largest file accepted, in MB; enforced while the upload streams in"),
+    Setting("extract_timeout", "DOSSIER_EXTRACT_TIMEOUT", 60.0, float,
+            "seconds one file's text extraction may take before its worker is killed"),
+    Setting("extract_memory_mb", "DOSSIER_EXTRACT_MEMORY_MB", 1024, int,
+            "address-space limit of each extraction worker, in MB"),
+    Setting("extract_workers", "DOSSIER_EXTRACT_WORKERS", 0, int,
+            "extraction worker processes; 0 means one per core"),
+    Setting("writer_timeout", "DOSSIER_WRITER_TIMEOUT", 60.0, float,
+            "seconds to wait for the index writer lock held by another process"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    max_upload_mb: int = 100
+    extract_timeout: float = 60.0
+    extract_memory_mb: int = 1024
+    extract_workers: int = 0
+    writer_timeout: float = 60.0
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 2**20
+
+
+def load_config(overrides: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Defaults, then the environment, then explicit overrides (command-line options)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        if environ.get(setting.env):
+            try:
+                value = setting.parse(environ[setting.env])
+            except ValueError:
+                raise ValueError(f"{setting.env}={environ[setting.env]!r} is not valid: {setting.help}") from None
+        values[setting.name] = value
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = value
+    values["data_dir"] = Path(values["data_dir"] or default_data_dir()).expanduser()
+    return Config(**values)

@@ -1,0 +1,94 @@
+"""Sign-in, sessions, CSRF, the rate limit and the secret key."""
+from __future__ import annotations
+
+import os
+import stat
+
+from tests.web.conftest import csrf, sign_in
+
+
+def test_signin_page_and_success(client, staff):
+    assert client.get("/signin").status_code == 200
+    response = sign_in(client, *staff)
+    assert response.status_code == 303 and response.headers["Location"] == "/search"
+    page = client.get("/").get_data(as_text=True)
+    assert "Sign out" in page and "Upload" in page
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+
+
+def test_wrong_password_is_refused(client, staff):
+    response = client.post("/signin", data={"username": staff[0], "password": "nope-nope",
+                                            "csrf_token": csrf(client)})
+    assert response.status_code == 401 and "not right" in response.get_data(as_text=True)
+    assert "Sign out" not in client.get("/").get_data(as_text=True)
+
+
+def test_signin_is_rate_limited_across_workers(client, staff, accounts):
+    token = csrf(client)
+    for _ in range(5):
+        client.post("/signin", data={"username": staff[0], "password": "wrong-wrong", "csrf_token": token})
+    response = client.post("/signin", data={"username": staff[0], "password": staff[1], "csrf_token": token})
+    assert response.status_code == 429 and "Too many" in response.get_data(as_text=True)
+    assert accounts.failures(f"signin:user:{staff[0]}", 900) == 5  # kept in SQLite, shared by workers
+
+
+def test_next_only_redirects_on_this_site(client, staff):
+    token = csrf(client)
+    form = {"username": staff[0], "password": staff[1], "csrf_token": token}
+    assert client.post("/signin", data=dict(form, next="https://evil.example/")).headers["Location"] == "/search"
+    token = csrf(client)
+    form["csrf_token"] = token
+    assert client.post("/signin", data=dict(form, next="/upload")).headers["Location"] == "/upload"
+
+
+def test_post_without_csrf_token_is_refused(client, staff):
+    response = client.post("/signin", data={"username": staff[0], "password": staff[1]})
+    assert response.status_code == 403 and "expired" in response.get_data(as_text=True)
+    response = client.post("/signin", data={"username": staff[0], "password": staff[1], "csrf_token": "forged"})
+    assert response.status_code == 403
+
+
+def test_signout_needs_csrf_and_ends_the_session(signed_in):
+    assert signed_in.post("/signout").status_code == 403
+    response = signed_in.post("/signout", data={"csrf_token": csrf(signed_in, "/")})
+    assert response.status_code == 303
+    assert signed_in.get("/upload").status_code == 302
+
+
+def test_upload_needs_sign_in(client):
+    response = client.get("/upload")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/signin?next=/upload")
+    assert client.post("/upload", data={"csrf_token": csrf(client)}).status_code == 302
+
+
+def test_removed_user_is_signed_out(signed_in, accounts):
+    accounts.remove_user("press")
+    assert signed_in.get("/upload").status_code == 302
+
+
+def test_session_cookie_expires(app, signed_in):
+    from itsdangerous import URLSafeTimedSerializer  # noqa: F401  (Flask's signer checks max_age)
+    import time
+
+    assert app.permanent_session_lifetime.total_seconds() == 8 * 3600
+    cookie = signed_in.get_cookie("dossier_session")
+    app.permanent_session_lifetime = __import__("datetime").timedelta(seconds=1)
+    time.sleep(2.1)
+    assert cookie is not None and signed_in.get("/upload").status_code == 302
+
+
+def test_secret_key_is_generated_once_and_private(config, app):
+    from web.security import secret_key
+
+    path = config.data_dir / "secret_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert secret_key(config.data_dir) == app.secret_key == secret_key(config.data_dir)
+    assert secret_key(config.data_dir, {"DOSSIER_SECRET_KEY": "from-env"}) == b"from-env"
+
+
+def test_passwords_and_tokens_are_not_stored_in_clear(accounts, staff, token):
+    raw = accounts.path.read_bytes() + (accounts.path.parent / "accounts.sqlite3-wal").read_bytes() \
+        if os.path.exists(accounts.path.parent / "accounts.sqlite3-wal") else accounts.path.read_bytes()
+    assert staff[1].encode() not in raw and token.encode() not in raw
+    assert accounts.user_for_token(token) == "press"

@@ -1,0 +1,84 @@
+"""`dossier user ...`, `dossier token ...` and `dossier serve`."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import web.cli_web  # noqa: F401  (registers the commands on the group)
+from web.accounts import Accounts
+from web.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(data: Path, *args, input=None):
+    return CliRunner().invoke(cli, ["--data", str(data), *args], input=input, catch_exceptions=False)
+
+
+def test_user_and_token_lifecycle(tmp_path):
+    data = tmp_path / "data"
+    assert run(data, "user", "add", "press", "--password-stdin", input="long enough pw\n").exit_code == 0
+    assert Accounts(data).check_password("press", "long enough pw")
+    assert run(data, "user", "add", "press", "--password-stdin", input="long enough pw\n").exit_code == 2
+    assert run(data, "user", "add", "short", "--password-stdin", input="pw\n").exit_code == 2
+    assert run(data, "user", "list").output == "press\n"
+
+    created = run(data, "token", "create", "press")
+    token = created.stdout.strip()
+    assert created.exit_code == 0 and token.startswith("dsr_")
+    assert Accounts(data).user_for_token(token) == "press"
+    assert run(data, "token", "create", "nobody").exit_code == 4
+    assert run(data, "token", "revoke", token).exit_code == 0
+    assert Accounts(data).user_for_token(token) is None
+    assert run(data, "token", "revoke", token).exit_code == 4
+
+    second = run(data, "token", "create", "press").stdout.strip()
+    assert run(data, "user", "remove", "press").exit_code == 0
+    assert Accounts(data).user_for_token(second) is None
+    assert run(data, "user", "remove", "press").exit_code == 4
+
+
+def test_user_add_prompts_for_password(tmp_path):
+    result = run(tmp_path / "data", "user", "add", "ana", input="a good password\na good password\n")
+    assert result.exit_code == 0 and Accounts(tmp_path / "data").check_password("ana", "a good password")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_workers_sharing_the_secret(tmp_path):
+    port = free_port()
+    env = dict(os.environ, DOSSIER_EXTRACT_WORKERS="1")
+    env.pop("DOSSIER_SECRET_KEY", None)
+    code = "import web.cli_web; from web.cli import main; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code, "--data", str(tmp_path / "data"), "serve",
+                             "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search", timeout=5) as response:
+                    assert response.status == 200 and b"Dossier" in response.read()
+                    assert "nosniff" in response.headers["X-Content-Type-Options"]
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"server did not start: {proc.stderr.read1().decode() if proc.poll() else ''}")
+                time.sleep(0.3)
+        assert (tmp_path / "data" / "secret_key").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stderr.close()

@@ -1,0 +1,75 @@
+"""Originals byte for byte with safe headers; a release's bundle as a streamed ZIP."""
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+
+def fetch(client, url, **kwargs):
+    """GET, read the body, and close the file behind it (send_file keeps it open until closed)."""
+    response = client.get(url, **kwargs)
+    response.get_data()
+    response.close()
+    return response
+
+
+def test_original_is_byte_for_byte_with_etag_and_inline_pdf(client, services, release):
+    _, (complaint, _) = release
+    response = fetch(client, f"/documents/{complaint.id}/original")
+    original = services.repo.original_path(complaint).read_bytes()
+    assert response.status_code == 200 and response.data == original
+    assert hashlib.sha256(response.data).hexdigest() == complaint.sha256
+    assert response.mimetype == "application/pdf"
+    assert response.headers["ETag"] == f'"{complaint.sha256}"'
+    assert response.headers["Content-Disposition"] == "inline; filename=complaint.pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+
+
+def test_non_ascii_name_is_encoded(client, release):
+    _, (_, exhibit) = release
+    disposition = fetch(client, f"/documents/{exhibit.id}/original").headers["Content-Disposition"]
+    assert "filename*=UTF-8''Exhibit%20%C3%84.pdf" in disposition
+
+
+def test_text_and_html_download_sandboxed(client, services, release):
+    from uploads.intake import Upload
+
+    main, _ = release
+    response = fetch(client, f"/documents/{main.id}/original")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    page = io.BytesIO(b"<!DOCTYPE html><html><head><title>Hi</title></head><body><script>alert(1)</script></body></html>")
+    stored, _ = services.intake.add(Upload(page, "page.html"))
+    html = fetch(client, f"/documents/{stored.document.id}/original")
+    assert html.headers["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in html.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in html.headers["Content-Security-Policy"]
+
+
+def test_conditional_and_range_requests(client, release):
+    _, (complaint, _) = release
+    url = f"/documents/{complaint.id}/original"
+    assert fetch(client, url, headers={"If-None-Match": f'"{complaint.sha256}"'}).status_code == 304
+    partial = fetch(client, url, headers={"Range": "bytes=0-9"})
+    assert partial.status_code == 206 and partial.data.startswith(b"%PDF")
+    assert len(partial.data) == 10
+    assert partial.headers["Content-Range"].startswith("bytes 0-9/")
+    assert fetch(client, url, headers={"Range": "bytes=999999-"}).status_code == 416
+
+
+def test_bundle_zip_has_release_and_attachments_with_original_names(client, services, release):
+    main, parts = release
+    response = fetch(client, f"/documents/{main.id}/bundle.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.namelist() == ["release.txt", "complaint.pdf", "Exhibit Ä.pdf"]
+    for doc, name in zip([main, *parts], archive.namelist()):
+        assert hashlib.sha256(archive.read(name)).hexdigest() == doc.sha256
+
+
+def test_unique_names():
+    from web.views.downloads import unique_names
+
+    assert unique_names(["a.pdf", "A.pdf", "a.pdf", "b"]) == ["a.pdf", "A (2).pdf", "a (3).pdf", "b"]

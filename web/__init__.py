@@ -1,0 +1,72 @@
+"""The web front end and the command line: the only layer that imports Flask.
+
+`create_app()` is the app factory: it opens the services (repository, index,
+intake) and the accounts once for the process, and wires blueprints, security
+and error pages around them.
+"""
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as dt
+
+from flask import Flask
+
+from .settings import Config, load_config
+
+SESSION_HOURS = 8
+# Room for the multipart envelope and form fields around a file at the cap.
+REQUEST_MARGIN = 2**20
+
+
+def create_app(config: Config | None = None, **overrides) -> Flask:
+    """Build the app. Lower-case overrides are settings (data_dir=...), upper-case ones Flask config."""
+    from . import security
+    from .accounts import Accounts
+    from .services import open_services
+
+    settings = {k: v for k, v in overrides.items() if k.islower()}
+    flask_config = {k: v for k, v in overrides.items() if k.isupper()}
+    if config is None:
+        config = load_config(settings)
+    elif settings:
+        config = dataclasses.replace(config, **settings)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=security.secret_key(config.data_dir),
+        MAX_CONTENT_LENGTH=config.max_upload_bytes + REQUEST_MARGIN,
+        MAX_FORM_MEMORY_SIZE=4 * 2**20,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        SESSION_COOKIE_NAME="dossier_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    app.config.update(flask_config)
+
+    services = open_services(config)
+    app.extensions["dossier"] = services
+    app.extensions["dossier.accounts"] = Accounts(config.data_dir)
+    atexit.register(close_services, app)
+
+    security.install(app)
+    _register(app)
+    return app
+
+
+def close_services(app: Flask) -> None:
+    """Close the services once (tests call it; atexit calls it again harmlessly)."""
+    services = app.extensions.pop("dossier", None)
+    if services is not None:
+        services.close()
+
+
+def _register(app: Flask) -> None:
+    from . import api, auth, feeds
+    from .views import browse, documents, edit, errors, filters, search, upload
+
+    app.before_request(auth.load_user)
+    for blueprint in (search.bp, documents.bp, browse.bp, upload.bp, edit.bp, feeds.bp, auth.bp, api.bp):
+        app.register_blueprint(blueprint)
+    filters.install(app)
+    errors.install(app)

@@ -1,0 +1,57 @@
+"""Atom feeds: new releases, and any search as a feed (a journalist follows a phrase or a case)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from repository import NotFound
+
+from .views import query, services
+from .views.search import run_search
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+ENTRIES = 50
+
+
+def rfc3339(value: str | None) -> str:
+    if not value:
+        return "1970-01-01T00:00:00Z"
+    if len(value) == 10:
+        return value + "T00:00:00Z"
+    stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom(title: str, self_url: str, page_url: str, args: MultiDict) -> Response:
+    result, error = run_search(args, per_page=ENTRIES)
+    entries = []
+    for hit in result.hits if result else ():
+        try:
+            doc = services().repo.get(hit.id)
+        except NotFound:
+            continue
+        entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.added_at)})
+    updated = max((e["updated"] for e in entries), default=rfc3339(None))
+    body = render_template("feed.xml", title=title, self_url=self_url, page_url=page_url, entries=entries,
+                           updated=updated, error=error)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/releases.atom")
+def releases():
+    args = MultiDict({"kind": "release", "sort": "newest"})
+    return atom("Dossier: new press releases", request.url, url_for("search.search", kind="release", _external=True),
+                args)
+
+
+@bp.route("/search.atom")
+def search():
+    args = MultiDict(request.args)
+    args.setdefault("sort", "newest")
+    state = query.state(request.args)
+    described = request.args.get("q") or ", ".join(f"{k}: {v}" for k, v in state.items(multi=True)) or "everything"
+    return atom(f"Dossier search: {described}", request.url,
+                url_for("search.search", _external=True, **state.to_dict(flat=False)), args)

@@ -1,0 +1,123 @@
+"""The secret key, CSRF tokens, security headers and the sign-in rate limit."""
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, abort, request, session
+from flask.json.provider import DefaultJSONProvider
+
+from .accounts import Accounts
+
+SECRET_FILE = "secret_key"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# Originals are other people's bytes: a sandbox with no scripts and no same-origin,
+# so even HTML that slipped through would run as an opaque origin, if at all.
+ORIGINAL_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+# Chromium's PDF viewer refuses to render inside a CSP sandbox; a PDF is never
+# parsed as HTML here (its type is sniffed, and nosniff is set), so it gets no sandbox.
+PDF_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+
+
+# -- the secret key ---------------------------------------------------------------
+def secret_key(data_dir: Path, environ=os.environ) -> bytes:
+    """DOSSIER_SECRET_KEY, else a key generated once into <data>/secret_key (0600).
+
+    Every gunicorn worker reads the same file, so a cookie signed by one is
+    accepted by the others. Created with O_EXCL: two processes starting at once
+    both end up with whichever was written first.
+    """
+    if environ.get("DOSSIER_SECRET_KEY"):
+        return environ["DOSSIER_SECRET_KEY"].encode("utf-8")
+    path = Path(data_dir) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # fails if another process won the race: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip().encode("ascii")
+
+
+# -- CSRF -------------------------------------------------------------------------
+def csrf_token() -> str:
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing browser request whose token is not the session's.
+
+    The API is exempt: it takes bearer tokens only, never the session cookie,
+    so a forged cross-site request carries no credentials there.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+        return
+    sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    expected = session.get(CSRF_FIELD)
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        abort(403, description="This form has expired or did not come from this site. "
+                               "Please go back, reload the page and try again.")
+
+
+# -- headers ----------------------------------------------------------------------
+def add_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY" if "frame-ancestors 'none'" in \
+        response.headers["Content-Security-Policy"] else "SAMEORIGIN"
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def original_csp(mime: str) -> str:
+    return PDF_CSP if mime == "application/pdf" else ORIGINAL_CSP
+
+
+# -- rate limits ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limit:
+    attempts: int
+    window: float  # seconds
+
+
+SIGNIN_PER_NAME = Limit(5, 15 * 60)
+SIGNIN_PER_ADDRESS = Limit(20, 15 * 60)
+TOKEN_PER_ADDRESS = Limit(20, 15 * 60)
+
+
+def limited(accounts: Accounts, key: str, limit: Limit) -> bool:
+    return accounts.failures(key, limit.window) >= limit.attempts
+
+
+class HtmlSafeJSON(DefaultJSONProvider):
+    """JSON whose strings never contain a raw <, > or &: harmless even if a browser mis-sniffed it."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def install(app: Flask) -> None:
+    app.json = HtmlSafeJSON(app)
+    app.json.sort_keys = False
+    app.before_request(check_csrf)
+    app.after_request(add_headers)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_field"] = CSRF_FIELD

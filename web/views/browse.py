@@ -1,0 +1,54 @@
+"""A page per case number and per facet value, linked from wherever a value is shown."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from indexer.search import FACETS
+from repository import NotFound
+
+from . import services
+from .filters import facet_label, value_label
+from .search import page_numbers, run_search
+
+bp = Blueprint("browse", __name__)
+
+
+def listing(facet: str, value: str, heading: str, template: str = "listing.html", **extra):
+    args = MultiDict(request.args)
+    args.setlist(facet, [value])
+    args.setdefault("sort", "newest")
+    result, error = run_search(args, per_page=20)
+    if error:
+        abort(400, description=error)
+    last_page = max(1, -(-result.total // result.per_page))
+    return render_template(template, result=result, heading=heading, facet=facet, value=value, args=args,
+                           pages=page_numbers(result.page, last_page), last_page=last_page, **extra)
+
+
+def releases_for(hits) -> list:
+    """Releases the case's filings are attached to, newest first (they rarely carry the number themselves)."""
+    seen = {hit.id for hit in hits}
+    releases = {}
+    for hit in hits:
+        for entry in services().repo.links(hit.id).attached_to:
+            if entry.id not in seen and entry.kind == "release":
+                try:
+                    releases[entry.id] = services().repo.get(entry.id)
+                except NotFound:  # deleted meanwhile
+                    continue
+    return sorted(releases.values(), key=lambda d: d.date or "", reverse=True)
+
+
+@bp.route("/cases/<path:case_number>")
+def case(case_number: str):
+    result, _ = run_search(MultiDict({"case_number": case_number, "per_page": "100", "sort": "newest"}))
+    releases = releases_for(result.hits) if result else []
+    return listing("case_number", case_number, f"Case {case_number}", "case.html", releases=releases)
+
+
+@bp.route("/browse/<facet>/<path:value>")
+def facet_value(facet: str, value: str):
+    if facet not in FACETS:
+        abort(404, description=f"There is no list of {facet!r}.")
+    return listing(facet, value, f"{facet_label(facet)}: {value_label(value, facet)}")

@@ -1,0 +1,56 @@
+"""A document's page, its original, and a release's bundle as a ZIP."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from repository import Document, NotFound
+
+from . import downloads, services
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+def get_document(doc_id: str) -> Document:
+    """The document, or 404. Staff also see deleted ones (to restore them)."""
+    try:
+        return services().repo.get(doc_id, include_deleted=g.get("user") is not None)
+    except NotFound:
+        abort(404, description="There is no document with this address. It may have been removed.")
+
+
+def linked(doc_id: str) -> dict[str, list[Document]]:
+    """The linked documents in full (kind, pages, size), in the repository's order."""
+    out = {}
+    for name, entries in vars(services().repo.links(doc_id)).items():
+        docs = []
+        for entry in entries:
+            try:
+                docs.append(services().repo.get(entry.id))
+            except NotFound:  # deleted since: not shown to the public
+                continue
+        out[name] = docs
+    return out
+
+
+@bp.route("/<doc_id>")
+def show(doc_id: str):
+    doc = get_document(doc_id)
+    return render_template("document.html", doc=doc, links=linked(doc.id), pages=services().repo.pages(doc.id),
+                           q=request.args.get("q", ""))
+
+
+@bp.route("/<doc_id>/original")
+def original(doc_id: str):
+    doc = get_document(doc_id)
+    return downloads.send_original(doc, services().repo.original_path(doc))
+
+
+@bp.route("/<doc_id>/bundle.zip")
+def bundle(doc_id: str):
+    doc = get_document(doc_id)
+    members = [doc, *linked(doc.id)["attachments"]]
+    names = downloads.unique_names([m.filename for m in members])
+    files = [(name, services().repo.original_path(m)) for name, m in zip(names, members)]
+    response = Response(downloads.stream_zip(files), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="dossier-{doc.id}.zip"'
+    return response

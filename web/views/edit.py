@@ -1,0 +1,82 @@
+"""Staff edits: metadata, links, delete and restore. The index follows every change at once."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from repository import InvalidLink, InvalidMetadata, NotFound
+
+from ..auth import login_required
+from . import forms, services
+from .documents import get_document, linked
+
+bp = Blueprint("edit", __name__, url_prefix="/documents/<doc_id>")
+
+
+def reindex(*ids: str) -> None:
+    services().indexer.index_ids(list(ids))
+
+
+def back(doc_id: str, message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for("edit.edit", doc_id=doc_id), 303)
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@login_required
+def edit(doc_id: str):
+    doc = get_document(doc_id)
+    errors, form = {}, None
+    if request.method == "POST":
+        form = request.form
+        try:
+            services().repo.update(doc.id, forms.edits(form))
+        except InvalidMetadata as exc:
+            errors = {exc.field: exc.message}
+        else:
+            reindex(doc.id)
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("documents.show", doc_id=doc.id), 303)
+    return render_template("edit.html", doc=doc, form=form, errors=errors, links=linked(doc.id)), \
+        (400 if errors else 200)
+
+
+@bp.route("/links", methods=["POST"])
+@login_required
+def add_link(doc_id: str):
+    doc = get_document(doc_id)
+    other, link_type = request.form.get("other_id", "").strip(), request.form.get("type", "related")
+    try:
+        services().repo.get(other)
+        added = services().repo.link(doc.id, other, link_type)
+    except (NotFound, InvalidLink) as exc:
+        return back(doc.id, f"Could not link: {exc}", "error")
+    reindex(doc.id, other)
+    return back(doc.id, "Linked." if added else "These documents were already linked.")
+
+
+@bp.route("/links/remove", methods=["POST"])
+@login_required
+def remove_link(doc_id: str):
+    doc = get_document(doc_id)
+    other = request.form.get("other_id", "")
+    removed = services().repo.unlink(doc.id, other)
+    reindex(doc.id, other) if removed else None
+    return back(doc.id, "Link removed." if removed else "These documents were not linked.")
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete(doc_id: str):
+    doc = get_document(doc_id)
+    services().repo.delete(doc.id)
+    reindex(doc.id)
+    return back(doc.id, "Deleted: hidden from search and lists. You can restore it until it is purged.")
+
+
+@bp.route("/restore", methods=["POST"])
+@login_required
+def restore(doc_id: str):
+    doc = get_document(doc_id)
+    services().repo.restore(doc.id)
+    reindex(doc.id)
+    return back(doc.id, "Restored: it is back in search and lists.")

@@ -1,0 +1,38 @@
+"""Error pages in the base layout, JSON errors under /api."""
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+TITLES = {
+    400: "This request could not be understood", 401: "Please sign in", 403: "Not allowed",
+    404: "Page not found", 405: "Not allowed here", 413: "The upload is too large",
+    415: "This type of file is not accepted", 429: "Too many attempts", 500: "Something went wrong",
+}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "too_large", 415: "unsupported_type", 429: "rate_limited", 500: "internal_error"}
+
+
+def json_error(status: int, code: str, message: str, **extra):
+    return {"error": {"code": code, "message": message, **extra}}, status
+
+
+def handle(exc: HTTPException):
+    status = exc.code or 500
+    message = exc.description if status != 500 else "An unexpected error happened. Please try again later."
+    if status == 413:
+        message = "The upload is larger than this site accepts."
+    if request.path.startswith("/api/"):
+        body, status = json_error(status, CODES.get(status, "error"), message)
+        return body, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+
+
+def handle_unexpected(exc: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return handle(InternalServerError(original_exception=exc))
+
+
+def install(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,111 @@
+"""Words and formats for templates: friendly labels, sizes, dates, highlighted text."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+FACET_LABELS = {
+    "kind": "Type", "year": "Year", "office": "Office", "topic": "Topic", "court": "Court",
+    "case_number": "Case number", "doc_type": "Document type", "person": "Person", "place": "Place",
+}
+KIND_LABELS = {"release": "Press release", "filing": "Court filing", "photo": "Photo", "other": "Other"}
+# Document fields shown on a page -> the facet their values browse.
+FIELD_FACETS = {
+    "kind": "kind", "office": "office", "topics": "topic", "people": "person", "places": "place",
+    "court": "court", "case_number": "case_number", "doc_type": "doc_type",
+}
+TEXT_STATUS_NOTES = {
+    "partial": "Some pages of this file gave no text.",
+    "empty": "This file has no text layer (a scan): only its details are searchable.",
+    "encrypted": "This file is encrypted: its text could not be read.",
+    "garbled": "The text layer of this file is unreadable.",
+    "failed": "The text of this file could not be extracted.",
+}
+_MARKS = re.compile(r"(</?mark>)")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def facet_label(name: str) -> str:
+    return FACET_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def value_label(value: str, facet: str | None = None) -> str:
+    if facet == "kind":
+        return KIND_LABELS.get(value, value)
+    if facet == "year" and value == "unknown":
+        return "Undated"
+    return value
+
+
+def filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def long_date(value: str | None) -> str:
+    if not value:
+        return "Undated"
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def snippet(value: str) -> Markup:
+    """The index's snippet, re-escaped: only its <mark> tags survive (defence in depth)."""
+    out = []
+    for part in _MARKS.split(value or ""):
+        out.append(Markup(part) if part in ("<mark>", "</mark>") else escape(html.unescape(part)))
+    return Markup("").join(out)
+
+
+def query_terms(query: str) -> list[str]:
+    """Words of a search query worth highlighting: no operators, field names or wildcards."""
+    words = re.findall(r"(?:\w+:)?([\w'-]+)", query or "")
+    terms = []
+    for word in words:
+        if word.upper() in ("AND", "OR", "NOT", "TO") or len(word) < 2:
+            continue
+        stem = re.sub(r"(ing|ed|es|s)$", "", word.lower()) if len(word) > 4 else word.lower()
+        terms.append(stem)
+    return sorted(set(terms), key=len, reverse=True)
+
+
+def highlight(text: str, query: str) -> Markup:
+    """Escaped text with the query's words (and their endings) in <mark>."""
+    terms = query_terms(query)
+    if not terms:
+        return escape(text)
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup("<mark>%s</mark>") % match.group(0))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def xml_safe(value) -> str:
+    return _XML_INVALID.sub("", str(value or ""))
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
+        facet_label=facet_label, value_label=value_label,
+    )
+    from .query import url_with
+
+    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_FACETS=FIELD_FACETS,
+                                 TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with)

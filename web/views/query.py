@@ -1,0 +1,62 @@
+"""A search page's URL <-> the core's SearchQuery; links that add or remove one choice.
+
+Every state of the search page is in its URL, with the core's facet names as
+parameters (`?q=water&kind=filing&year=2018&year=2019`), so the page, the API
+and the feeds read the same parameters the same way.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.errors import QueryError
+from indexer.search import FACETS, SearchQuery
+
+PARAMS = ("q", "sort", "from", "to", *FACETS)
+
+
+def _number(args: MultiDict, name: str, default: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise QueryError(f"{name} must be a whole number, not {raw!r}.")
+    return int(raw)
+
+
+def search_query(args: MultiDict, *, per_page: int = 10, sort: str | None = None) -> SearchQuery:
+    """The SearchQuery a request's arguments ask for; QueryError for a bad page number."""
+    filters = {name: [v for v in args.getlist(name) if v.strip()] for name in FACETS}
+    return SearchQuery(
+        text=args.get("q", "").strip(),
+        filters={name: values for name, values in filters.items() if values},
+        sort=args.get("sort") or sort or ("relevance" if args.get("q", "").strip() else "newest"),
+        page=_number(args, "page", 1),
+        per_page=min(_number(args, "per_page", per_page), 100),
+        date_from=args.get("from") or None,
+        date_to=args.get("to") or None,
+    )
+
+
+def state(args: MultiDict) -> MultiDict:
+    """The parameters that make up a search (no page), empty ones dropped."""
+    return MultiDict([(k, v) for k, v in args.items(multi=True) if k in PARAMS and v.strip()])
+
+
+def url_with(args: MultiDict, endpoint: str = "search.search", *, add=None, remove=None, **changes) -> str:
+    """This search's URL with one facet value added or removed, or parameters changed.
+
+    The page is dropped unless given: any change goes back to page 1.
+    """
+    params = state(args)
+    if add:
+        params.add(*add)
+    if remove:
+        name, value = remove
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    return url_for(endpoint, **params.to_dict(flat=False))

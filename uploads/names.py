@@ -30,7 +30,8 @@ def safe_filename(name: str | None) -> str:
 def title_from(path: Path, mime: str, filename: str) -> str:
     """First line of a text, <title> of an HTML page, else the file name made readable."""
     if mime in (sniffing.TEXT, sniffing.HTML):
-        head = path.read_bytes()[:8192].decode("utf-8", "replace")
+        with open(path, "rb") as handle:
+            head = handle.read(8192).decode("utf-8", "replace")
         if mime == sniffing.HTML:
             match = re.search(r"<title[^>]*>(.*?)</title>", head, re.I | re.S)
             line = re.sub(r"<[^>]+>|&[a-z#0-9]+;", " ", match.group(1)) if match else ""

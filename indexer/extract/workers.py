@@ -31,6 +31,7 @@ from indexer.extract.result import Extraction, describe, failed
 
 K = TypeVar("K")
 STARTUP_LIMIT = 60.0      # seconds a new worker may take to import and report ready
+RECYCLE_SHARE = 0.5       # a worker whose address space passed this share of its memory limit is replaced
 _READY = "ready"
 _context = multiprocessing.get_context("spawn")
 
@@ -167,7 +168,10 @@ class ExtractionPool:
             if worker.busy:
                 worker.deadline = time.monotonic() + self.time_limit
             return None
-        return worker.finish(), message
+        outcome = worker.finish(), message
+        if self.memory_limit and _address_space(worker.process.pid) > self.memory_limit * RECYCLE_SHARE:
+            self._discard(worker)  # what this document left behind must not fail the next one
+        return outcome
 
     def _has_capacity(self) -> bool:
         return len(self._workers) < self.size or any(not w.busy for w in self._workers)
@@ -200,6 +204,15 @@ class ExtractionPool:
     def _release(self) -> None:
         self._owner = None
         self._lock.release()
+
+
+def _address_space(pid: int | None) -> int:
+    """A process's virtual size (what RLIMIT_AS counts), from /proc; 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _shutdown(workers: list[_Worker]) -> None:

@@ -34,6 +34,8 @@ def sniff(path: Path) -> str:
         return DOCX
     if mime in ("text/plain", "application/octet-stream") and _has_pdf_header(path):
         return PDF
+    if mime == "application/octet-stream" and _is_mostly_text(path):
+        return TEXT
     if mime in ACCEPTED:
         return mime
     if mime.startswith("text/") and mime not in ("text/xml", "text/rtf"):
@@ -75,3 +77,20 @@ def _has_pdf_header(path: Path) -> bool:
     """PDF readers accept a header anywhere in the first 1024 bytes; libmagic only looks at the start."""
     with open(path, "rb") as fh:
         return b"%PDF-" in fh.read(1024)
+
+
+def _is_mostly_text(path: Path, sample: int = 64 * 1024) -> bool:
+    """Text pasted from PDFs keeps stray control bytes (\x03, \x1b) that make libmagic say 'data'.
+
+    Such a file is still text when its start decodes as UTF-8 and under 1% of it is control bytes.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(sample)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # only a character cut at the sample's end is forgiven
+            return False
+        text = head[: exc.start].decode("utf-8")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return "\x00" not in text and controls * 100 < len(text)

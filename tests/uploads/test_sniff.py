@@ -29,6 +29,7 @@ def write(tmp_path):
     (samples.C_LIKE_TEXT, "notes.txt", "text/plain"),                    # libmagic says text/x-c
     (b"date,office\n2018-06-19,NMAG\n", "table.txt", "text/plain"),       # libmagic says text/csv
     ("Déclaration — café\n".encode("cp1252"), "release.txt", "text/plain"),
+    ((b"Text pasted from a PDF keeps stray control bytes. " * 20 + b"\x03\x1b") * 3, "pasted.txt", "text/plain"),
     (samples.docx(["A brief"]), "brief.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])
 def test_accepted_types(write, data, name, mime):
@@ -40,6 +41,7 @@ def test_accepted_types(write, data, name, mime):
     (samples.PDF, "release.txt"),
     (samples.docx(["x"]), "photo.jpg"),
     (b"just text\n", "scan.png"),
+    (b"\x01\x02\x03\x04 binary \x05\x06\x07\x08" * 50, "notes.txt"),
 ])
 def test_a_name_that_contradicts_the_bytes_is_refused(write, data, name):
     with pytest.raises(Rejected) as caught:

@@ -50,6 +50,9 @@ def accepted_type(path: Path, filename: str) -> str:
     sniffed = sniff(path)
     extension = Path(filename).suffix.lower()
     claimed = EXTENSIONS.get(extension)
+    if sniffed not in ACCEPTED and claimed in (TEXT, HTML) and _is_mostly_text(path):
+        # libmagic reads "SP..." at the start of a text as an HP-GL plotter file, and so on.
+        return claimed
     if sniffed not in ACCEPTED:
         if claimed:
             raise Rejected("type_mismatch",

@@ -29,6 +29,7 @@ def write(tmp_path):
     (samples.C_LIKE_TEXT, "notes.txt", "text/plain"),                    # libmagic says text/x-c
     (b"date,office\n2018-06-19,NMAG\n", "table.txt", "text/plain"),       # libmagic says text/csv
     ("Déclaration — café\n".encode("cp1252"), "release.txt", "text/plain"),
+    ("SPOKANE, WA\u2014Rep. McMorris Rodgers\u2019 staff hold office hours.\n".encode(), "r.txt", "text/plain"),
     ((b"Text pasted from a PDF keeps stray control bytes. " * 20 + b"\x03\x1b") * 3, "pasted.txt", "text/plain"),
     (samples.docx(["A brief"]), "brief.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])

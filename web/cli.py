@@ -119,11 +119,15 @@ def import_(services: Services, source: Path):
     entries = list(folder_entries(source) if source.is_dir() else read_manifest(source))
     with click.progressbar(length=len(entries), label="importing", file=sys.stderr) as bar:
         report = run_import(services.intake, entries, on_batch=services.indexer.index_ids, progress=bar.update)
+    print_report(report)
+    if report.skipped:
+        sys.exit(PROBLEMS)
+
+
+def print_report(report) -> None:
     for skip in report.skipped:
         click.echo(f"skipped {skip}", err=True)
     click.echo(report.summary(), err=True)
-    if report.skipped:
-        sys.exit(PROBLEMS)
 
 
 # -- finding ------------------------------------------------------------------
@@ -264,8 +268,7 @@ def demo_(services: Services, if_empty):
     if if_empty and services.repo.live_ids():
         click.echo("the repository is not empty: demo data not loaded", err=True)
         return
-    report = demo.load(services)
-    click.echo(report.summary(), err=True)
+    print_report(demo.load(services))
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ DEMO_DATA = Path(__file__).parent / "demo_data"
 # Text under black boxes that can still be extracted: test fixtures, never demo data.
 NOT_FOR_DEMO = {"xray__rectangles_yes.pdf", "xray__bad_cross_hatched_redactions.pdf"}
 CASE_NUMBER = re.compile(r"\b(\d:\d{2}-[a-z]{2,4}-\d{3,6}(?:-[A-Z]{2,4})*)")
+STAMP = re.compile(r"\bCase:? ?(\d:\d{2}-[a-z]{2,4}-\d{3,6})")
 # The court, where the corpus note names it at its start ("9th Cir. No. 20-16276 motion to stay").
 COURT = re.compile(r"^(U\.S\. Supreme Court|U\.S\. Tax Court|\d+(?:st|nd|rd|th|d) Cir\.|D\.C\. Cir\.|Fed\. Cir\."
                    r"|[CNSEW]\.D\. [A-Z][a-z]+\.|S\.D\.N\.Y\.|SDNY|D\. [A-Z][a-z]+\.|D\.N\.J\.|N\.C\. Supreme Court"
@@ -38,7 +39,25 @@ def load(services: Services) -> Report:
         entries += list(release_entries(corpus)) + list(filing_entries(corpus))
     for number, entry in enumerate(entries, start=1):
         entries[number - 1] = Entry(number, entry.upload, entry.attachments)
-    return run_import(services.intake, entries, on_batch=services.indexer.index_ids)
+    report = run_import(services.intake, entries, on_batch=services.indexer.index_ids)
+    services.indexer.index_ids(add_case_numbers_from_stamps(services))
+    return report
+
+
+def add_case_numbers_from_stamps(services: Services) -> list[str]:
+    """Filings without a case number get the one their court's e-filing stamp prints on page 1.
+
+    That is what the filing itself says, so documents of one case meet in the case facet.
+    """
+    changed = []
+    for doc in services.repo.iter_documents():
+        if doc.kind != "filing" or doc.case_number or not doc.page_count:
+            continue
+        first_page = (services.repo.pages(doc.id) or [""])[0]
+        if match := STAMP.search(first_page):
+            services.repo.update(doc.id, {"case_number": match.group(1)})
+            changed.append(doc.id)
+    return changed
 
 
 def seed_entries() -> Iterator[Entry]:
@@ -68,7 +87,7 @@ def filing_entries(corpus: Path) -> Iterator[Entry]:
         folder, name = row["file"].rsplit("/", 1)
         if folder not in ("pdf/filings", "pdf/opinions") or name in NOT_FOR_DEMO:
             continue
-        note = row["note"].split(" | ")[0].strip()
+        note = re.sub(r"^[A-Z-]+: ", "", row["note"].split(" | ")[0]).strip()  # drop "GARBLED-TEXT: " etc.
         meta = {"kind": "filing", "title": note or name, "doc_type": row["subtype"] or None}
         if match := CASE_NUMBER.search(note):
             meta["case_number"] = match.group(1)

@@ -50,7 +50,9 @@ def serve(host, port, workers, timeout, data_dir):
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "timeout": timeout,
-                               "accesslog": "-", "worker_class": "sync"}.items():
+                               "accesslog": "-", "worker_class": "sync",
+                               # no ~/.gunicorn/gunicorn.ctl: runtime data stays in the data folder
+                               "control_socket_disable": True}.items():
                 self.cfg.set(key, value)
 
         def load(self):

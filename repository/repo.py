@@ -16,6 +16,9 @@ from .models import Document, Links
 from .store import OriginalStore
 
 DB_NAME = "dossier.sqlite3"
+# A spool file untouched this long was left by a crashed upload; a live one is
+# written to continuously and renamed into the store within seconds.
+STALE_SPOOL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Repository:
         self.db_path = self.data_dir / DB_NAME
         self._local = threading.local()
         self.catalog  # create and migrate the database now, not on first use
+        self.clean_tmp(STALE_SPOOL_SECONDS)  # what a kill -9 mid-upload left behind
 
     @property
     def catalog(self) -> Catalog:
@@ -180,12 +184,20 @@ class Repository:
                                         f"the original of {doc.id} no longer matches its sha256"))
         return problems
 
-    def clean_tmp(self, older_than: float = 3600) -> int:
-        """Drop spool files left by uploads that crashed; returns how many went."""
+    def clean_tmp(self, older_than: float = STALE_SPOOL_SECONDS) -> int:
+        """Drop spool files left by uploads that crashed; returns how many went.
+
+        Run whenever a repository is opened (every command, every server
+        worker). Never a document: a spool file becomes an original only by
+        being renamed into the store.
+        """
         cutoff = time.time() - older_than
         removed = 0
         for path in self.tmp_dir.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            except FileNotFoundError:
+                pass  # another process swept or stored it meanwhile
         return removed

@@ -10,13 +10,34 @@ import atexit
 import dataclasses
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, Request
 
 from .settings import Config, load_config
 
 SESSION_HOURS = 8
 # Room for the multipart envelope and form fields around a file at the cap.
 REQUEST_MARGIN = 2**20
+
+
+class DossierRequest(Request):
+    """Closes the temp files of a multipart body whose parsing failed part-way.
+
+    Werkzeug leaves the files of the parts it had read open when it gives up
+    (too many parts, too large): they would linger until garbage collection.
+    """
+
+    def _get_file_stream(self, *args, **kwargs):
+        stream = super()._get_file_stream(*args, **kwargs)
+        self.__dict__.setdefault("_dossier_part_files", []).append(stream)
+        return stream
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except BaseException:
+            for stream in self.__dict__.pop("_dossier_part_files", ()):
+                stream.close()
+            raise
 
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
@@ -33,6 +54,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
         config = dataclasses.replace(config, **settings)
 
     app = Flask(__name__)
+    app.request_class = DossierRequest
     app.config.update(
         SECRET_KEY=security.secret_key(config.data_dir),
         MAX_CONTENT_LENGTH=config.max_upload_bytes + REQUEST_MARGIN,

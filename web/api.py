@@ -130,6 +130,8 @@ def attachment_uploads() -> list[Upload]:
 @bp.post("/documents")
 @token_required
 def create():
+    if security.form_unreadable():
+        raise ApiError(400, "bad_request", security.UNREADABLE_FORM)
     meta, file = form_metadata(request.form), request.files.get("file")
     attach_ids = [i for v in request.form.getlist("attach_ids") for i in v.replace(",", " ").split()]
     attachments = attachment_uploads()

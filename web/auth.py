@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -11,6 +12,11 @@ from .accounts import Accounts
 
 bp = Blueprint("auth", __name__)
 
+# The cookie lapses after PERMANENT_SESSION_LIFETIME (8 h) without a request; Flask
+# re-issues it on every request, so a session in use would live for ever without
+# this cap on its whole length, counted from sign-in.
+SESSION_MAX_HOURS = 24
+
 
 def accounts() -> Accounts:
     return current_app.extensions["dossier.accounts"]
@@ -19,6 +25,10 @@ def accounts() -> Accounts:
 def load_user() -> None:
     """g.user: the signed-in staff member, if the account still exists (removed users are signed out)."""
     name = session.get("user")
+    since = session.get("since")
+    if name and not (isinstance(since, (int, float)) and time.time() - since < SESSION_MAX_HOURS * 3600):
+        session.clear()
+        name = None
     g.user = name if name and accounts().user_exists(name) else None
     if name and g.user is None:
         session.pop("user", None)
@@ -59,6 +69,7 @@ def signin():
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
     session.permanent = True
     session["user"] = name
+    session["since"] = time.time()
     flash(f"Signed in as {name}.", "success")
     return redirect(_safe_next(request.form.get("next")), 303)
 

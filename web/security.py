@@ -59,6 +59,35 @@ def csrf_token() -> str:
     return session[CSRF_FIELD]
 
 
+# A form posted by someone not signed in (sign-in itself, say) is small; a bigger
+# body from an anonymous client is refused before a byte of it is read, so
+# nobody can make the server spool and parse 100 MB without an account.
+ANONYMOUS_BODY_LIMIT = 64 * 1024
+
+
+def refuse_unreadable_forms() -> None:
+    """Before anything reads the body: refuse what must not be read, and what cannot be."""
+    # The API checks its bearer token before it reads a body, and form_unreadable() after.
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+        return
+    if not session.get("user"):
+        length = request.content_length
+        if length is None and request.environ.get("wsgi.input_terminated") or (length or 0) > ANONYMOUS_BODY_LIMIT:
+            abort(403, description="Please sign in before sending files.")
+    if form_unreadable():
+        abort(400, description=UNREADABLE_FORM)
+
+
+UNREADABLE_FORM = ("The upload could not be read: its form data is malformed or empty (a file name that is "
+                   "not valid UTF-8, for example). Rename the file and try again.")
+
+
+def form_unreadable() -> bool:
+    """Werkzeug drops the whole form when a part's headers are not UTF-8 (a file
+    name in Latin-1, say): tell that apart from "no file" or "expired form"."""
+    return request.mimetype == "multipart/form-data" and not request.form and not request.files
+
+
 def check_csrf() -> None:
     """Refuse a state-changing browser request whose token is not the session's.
 
@@ -117,6 +146,7 @@ class HtmlSafeJSON(DefaultJSONProvider):
 def install(app: Flask) -> None:
     app.json = HtmlSafeJSON(app)
     app.json.sort_keys = False
+    app.before_request(refuse_unreadable_forms)
     app.before_request(check_csrf)
     app.after_request(add_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

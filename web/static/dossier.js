@@ -2,17 +2,63 @@
 (function () {
   "use strict";
 
-  // Sort menus submit themselves when changed.
+  // Sort menus submit themselves when changed with the mouse. From the keyboard the arrow keys
+  // only move through the options (no reload on every key press): Enter or the Sort button,
+  // which stays reachable and shows when focused, submits.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    var keyed = false;
+    select.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); select.form.submit(); return; }
+      keyed = event.key !== "Tab";
+    });
+    select.addEventListener("pointerdown", function () { keyed = false; });
+    select.addEventListener("change", function () { if (!keyed) { select.form.submit(); } });
     var button = select.form.querySelector("button[type=submit]");
-    if (button) { button.classList.add("usa-sr-only"); }
+    if (button) { button.classList.add("sr-only-until-focus"); }
   });
 
-  // On a phone the filters start folded, so the results are on the first screen.
-  if (window.matchMedia("(max-width: 47.99em)").matches) {
-    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (el) { el.open = false; });
+  // Filters: ticking or unticking a box submits the form (the page says so above the boxes);
+  // empty date fields stay out of the URL; after the reload the focus is back on that box.
+  var FOCUS_KEY = "dossier-facet-focus";
+  function submitFilters(form) {
+    form.querySelectorAll("input[type=date]").forEach(function (input) { input.disabled = !input.value; });
+    form.submit();
   }
+  document.querySelectorAll("form[data-facets]").forEach(function (form) {
+    form.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+    form.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.type !== "checkbox") { return; }
+      try { sessionStorage.setItem(FOCUS_KEY, JSON.stringify([box.name, box.value])); } catch (e) { /* private mode */ }
+      submitFilters(form);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitFilters(form);
+    });
+    var wanted = null;
+    try { wanted = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null"); sessionStorage.removeItem(FOCUS_KEY); } catch (e) { /* ignore */ }
+    if (wanted) {
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === wanted[0] && box.value === wanted[1]) {
+          var more = box.closest("details");
+          if (more) { more.open = true; }
+          box.focus();
+        }
+      });
+    }
+  });
+
+  // On a phone the filters start folded, so the results are on the first screen; wider, they are open.
+  var narrow = window.matchMedia("(max-width: 47.99em)");
+  function fold() {
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (el) {
+      if (!narrow.matches) { el.open = true; }
+      else if (!el.contains(document.activeElement)) { el.open = false; }
+    });
+  }
+  fold();
+  if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
 
   // Drop zones: highlight while a file is dragged over; put the dropped file in the input.
   function enableDropZone(zone) {

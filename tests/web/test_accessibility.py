@@ -1,0 +1,300 @@
+"""Accessibility in headless Chromium: axe-core (WCAG 2.1 A/AA) over every page type, and the keyboard.
+
+axe-core comes bundled in the `axe-playwright-python` package (test extra), so no npm is needed.
+The app is served in-process (werkzeug, one thread per request) over a data folder filled once
+for the module: a release with two PDF attachments, a dozen more releases (so there is a second
+page of results), a photo and a staff account.
+"""
+from __future__ import annotations
+
+import struct
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, browser  # noqa: F401  (browser is a fixture)
+
+PASSWORD = "accessibility test password"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(apt-get install chromium)"),
+]
+
+
+def _png(path: Path) -> Path:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    width = height = 8
+    raw = b"".join(b"\x00" + b"\x2e\x62\x76" * width for _ in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The app over a filled data folder, served on a free port: (base URL, {name: document id})."""
+    from werkzeug.serving import make_server
+
+    from tests.pdfmaker import make_pdf
+    from uploads.intake import Upload
+    from web import close_services, create_app
+    from web.settings import Config
+
+    tmp = tmp_path_factory.mktemp("a11y")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("DOSSIER_SECRET_KEY", raising=False)
+        app = create_app(Config(data_dir=tmp / "data", extract_workers=1, max_upload_mb=2), TESTING=True)
+    services = app.extensions["dossier"]
+    app.extensions["dossier.accounts"].add_user("press", PASSWORD)
+
+    complaint = make_pdf(tmp / "complaint.pdf", ["Complaint first page", "Jurisdiction and venue",
+                                                 "The defendants poisoned the aquifer with perchlorate."])
+    exhibit = make_pdf(tmp / "exhibit.pdf", ["Exhibit A: laboratory results"])
+    main, parts = services.intake.add_text(
+        "State sues over groundwater\nThe Attorney General filed suit over contaminated groundwater.",
+        {"title": "State sues polluters over groundwater", "date": "2019-03-04",
+         "office": "Environmental Protection", "topics": ["water", "pollution"], "places": ["Albuquerque"]},
+        [Upload(complaint, "complaint.pdf", {"kind": "filing", "title": "Complaint", "court": "D.N.M.",
+                                             "case_number": "1:19-cv-00123", "doc_type": "complaint",
+                                             "date": "2019-03-03"}),
+         Upload(exhibit, "Exhibit Ä.pdf", {"kind": "filing", "title": "Exhibit A", "doc_type": "exhibit"})])
+    for n in range(12):
+        services.intake.add_text(f"Water update {n}\nThe office reports on drinking water, week {n}.",
+                                 {"title": f"Drinking water update number {n + 1}", "date": f"2020-0{n % 9 + 1}-1{n % 9}",
+                                  "office": ["Consumer Protection", "Environmental Protection"][n % 2],
+                                  "topics": ["water"]})
+    photo, _ = services.intake.add(Upload(_png(tmp / "podium.png"), "podium.png",
+                                          {"title": "The Attorney General at the podium", "date": "2019-03-04"}))
+    ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", ids
+    server.shutdown()
+    thread.join(timeout=10)
+    close_services(app)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def _sign_in(page, base: str) -> None:
+    page.goto(base + "/signin")
+    page.get_by_label("User name").fill("press")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "Signed in as press" in page.content() or page.locator("text=Sign out").count()
+
+
+@pytest.fixture(scope="module")
+def audit(browser, site):  # noqa: F811
+    """A page in a context that bypasses our CSP (axe's script is injected by the test, not by us)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def violations(axe, page) -> list[str]:
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    out = []
+    for v in results.response["violations"]:
+        targets = [", ".join(map(str, node["target"])) for node in v["nodes"]][:5]
+        out.append(f"{v['id']} ({v['impact']}): {v['help']} -> {targets}")
+    return out
+
+
+PUBLIC_PAGES = [
+    ("search-empty-query", "/"),
+    ("search-results-facets-chosen", "/search?q=water&kind=release&topic=water&office=Environmental+Protection"),
+    ("search-page-2-with-dates", "/search?topic=water&from=2019-01-01&to=2020-12-31&page=2"),
+    ("search-pdf-pages", "/search?q=perchlorate"),
+    ("search-did-you-mean", "/search?q=groundwatr"),
+    ("search-no-results", "/search?q=zebrafish&kind=photo"),
+    ("search-bad-query", "/search?page=abc"),
+    ("document-release", "/documents/{release}"),
+    ("document-filing", "/documents/{filing}?q=perchlorate"),
+    ("document-photo", "/documents/{photo}"),
+    ("case", "/cases/1:19-cv-00123"),
+    ("browse", "/browse/topic/water"),
+    ("signin", "/signin"),
+    ("signin-error", None),
+    ("not-found", "/documents/nosuchdocument"),
+]
+
+
+def test_public_pages_have_no_axe_violations(site, audit, axe):
+    base, ids = site
+    found = {}
+    for name, path in PUBLIC_PAGES:
+        if path is None:  # a failed sign-in
+            audit.goto(base + "/signin")
+            audit.get_by_label("User name").fill("press")
+            audit.get_by_label("Password").fill("wrong")
+            audit.get_by_role("button", name="Sign in").click()
+            audit.wait_for_load_state()
+        else:
+            audit.goto(base + path.format(**ids))
+        found[name] = violations(axe, audit)
+    bad = {name: v for name, v in found.items() if v}
+    assert not bad, "\n".join(f"{name}:\n  " + "\n  ".join(v) for name, v in bad.items())
+
+
+def test_staff_pages_have_no_axe_violations(site, browser, axe):  # noqa: F811
+    base, ids = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        _sign_in(page, base)
+        found = {}
+        page.goto(base + "/upload")
+        found["upload"] = violations(axe, page)
+        # Errors: no release text, and an attachment's details without its file.
+        page.locator("#title").fill("A release with no text")
+        page.locator("#att-0-title").fill("A title without a file")
+        page.get_by_role("button", name="Upload and publish").click()
+        page.wait_for_load_state()
+        assert page.locator(".usa-error-message").count() == 2
+        found["upload-errors"] = violations(axe, page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "upload-errors.png"), full_page=True)
+        # The error summary's links lead to the fields, which name their error.
+        field = page.locator("#release_text")
+        assert "release_text-error" in field.get_attribute("aria-describedby")
+        assert field.get_attribute("aria-invalid") == "true"
+        page.locator(".usa-alert--error a[href='#release_text']").click()
+        assert page.evaluate("document.activeElement.id") == "release_text"
+
+        page.goto(base + f"/documents/{ids['release']}")
+        found["document-release-signed-in"] = violations(axe, page)
+        page.goto(base + f"/documents/{ids['release']}/edit")
+        found["edit"] = violations(axe, page)
+        page.screenshot(path=str(SHOTS / "edit.png"), full_page=True)
+        page.locator("#title").fill("")
+        page.get_by_role("button", name="Save changes").click()
+        page.wait_for_load_state()
+        found["edit-errors"] = violations(axe, page)
+        page.screenshot(path=str(SHOTS / "edit-errors.png"), full_page=True)
+        bad = {name: v for name, v in found.items() if v}
+        assert not bad, "\n".join(f"{name}:\n  " + "\n  ".join(v) for name, v in bad.items())
+    finally:
+        context.close()
+
+
+# What shows the keyboard focus: the focused element's outline or box-shadow; for a USWDS checkbox
+# (the input itself is moved off screen) the box drawn by its label's ::before.
+FOCUSED_STYLE = """() => {
+  const el = document.activeElement;
+  let shown = el, pseudo = null;
+  if (el.matches('.usa-checkbox__input, .usa-radio__input')) {
+    shown = document.querySelector(`label[for="${el.id}"]`); pseudo = '::before';
+  }
+  const style = getComputedStyle(shown, pseudo);
+  const transparent = c => c === 'transparent' || /rgba\\(.*, 0\\)$/.test(c);
+  const box = shown.getBoundingClientRect();
+  return {tag: el.tagName, id: el.id, name: el.name || '', value: el.value || '',
+          text: (el.innerText || el.value || '').trim().slice(0, 40),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                   && !transparent(style.outlineColor),
+          shadow: style.boxShadow !== 'none' && !pseudo, style: `${style.outline} / ${style.boxShadow}`,
+          focus: el.matches(':focus'), docfocus: document.hasFocus(),
+          onscreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0};
+}"""
+
+
+def _tab(page) -> dict:
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED_STYLE)
+    if not (focused["onscreen"] and (focused["outline"] or focused["shadow"])):
+        # e.g. the skip link slides in (a .15 s transition); a date field's inner editor settles
+        page.wait_for_timeout(250)
+        focused = page.evaluate(FOCUSED_STYLE)
+    assert focused["tag"] != "BODY", "focus was lost"
+    assert focused["onscreen"], f"the focused element is not on screen: {focused}"
+    assert focused["outline"] or focused["shadow"], f"no visible focus indicator on {focused}"
+    return focused
+
+
+def _tab_to(page, predicate, limit: int = 80) -> dict:
+    seen = []
+    for _ in range(limit):
+        focused = _tab(page)
+        if predicate(focused):
+            return focused
+        seen.append(focused)
+    raise AssertionError(f"not reached with Tab; focus went through {[(f['tag'], f['id'], f['text']) for f in seen]}")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_keyboard_skip_link_search_and_facets(site, browser, javascript):  # noqa: F811
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(base + "/search?q=water")
+        first = _tab(page)
+        assert first["tag"] == "A" and first["text"] == "Skip to main content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main-content"
+
+        page.goto(base + "/search?q=water")
+        _tab_to(page, lambda f: f["id"] == "q")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("drinking water")
+        _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Search")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**q=drinking+water**")
+
+        # The facet checkboxes are reachable in order and Space chooses one.
+        box = _tab_to(page, lambda f: f["tag"] == "INPUT" and f["id"].startswith("facet-office-"))
+        label = page.locator(f"label[for='{box['id']}']").inner_text()
+        assert "Consumer Protection" in label or "Environmental Protection" in label
+        office = "Consumer+Protection" if "Consumer" in label else "Environmental+Protection"
+        page.keyboard.press("Space")
+        if javascript:  # the form submits itself, and focus comes back to the checkbox
+            page.wait_for_url(f"**office={office}**")
+            focused = page.evaluate(FOCUSED_STYLE)
+            assert (focused["name"], focused["value"]) == (box["name"], box["value"]) and focused["outline"]
+        else:  # the apply button is there, visible, after the facets
+            assert page.locator(f"#{box['id']}").is_checked()
+            button = page.get_by_role("button", name="Apply filters")
+            assert button.is_visible()
+            _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Apply filters")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"**office={office}**")
+        assert page.locator(".chosen__chip").count() == 1
+        chosen = page.locator(f"input[type=checkbox][name=office][value='{box['value']}']")
+        assert chosen.is_checked()
+        # Space again removes the choice.
+        chosen.focus()
+        page.keyboard.press("Space")
+        if not javascript:
+            page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_function("() => !location.search.includes('office=')")
+        assert page.locator(".chosen__chip").count() == 0
+
+        # Sort: arrow keys move through the options without reloading; the Sort button follows it,
+        # visible when focused, and submits.
+        page.locator("#sort").focus()
+        url = page.url
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(200)
+        assert page.url == url
+        sort_button = _tab(page)
+        assert sort_button["tag"] == "BUTTON" and sort_button["text"] == "Sort"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**sort=**")
+    finally:
+        context.close()

@@ -68,12 +68,17 @@ class _SegmentArrays:
         newest: list[int] = []
         oldest: list[int] = []
         self.newest, self.oldest = newest, oldest
+        self.dates = array("i")          # yyyymmdd, 0 when undated
+        self.ids: list[str] = []         # the repository ids: the last tie-break of every sort
         if not docnums:
             return
         dates = reader.column_reader("date_num", translate=False)
         added = reader.column_reader("added_num", translate=False)
+        ids = reader.column_reader("id", translate=False)
+        self.ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in map(ids.__getitem__, docnums)]
         for d in docnums:
             date, tie = dates[d], _DATE_SCALE - added[d]
+            self.dates.append(date)
             # ascending order of both keys: newest = date desc, oldest = date asc;
             # undated last in both; ties: most recently added first.
             newest.append((_UNDATED_OLDEST - date if date else _UNDATED_OLDEST + 1) * _DATE_SCALE + tie)
@@ -88,6 +93,8 @@ class View:
         self.codes: dict[str, object] = {}
         self.newest: list[int] = []
         self.oldest: list[int] = []
+        self.dates = array("i")
+        self.ids: list[str] = []
         self.display = display
         for facet in FACETS:
             self.codes[facet] = [] if facet in MULTI_VALUED_FACETS else array("i")
@@ -100,6 +107,8 @@ class View:
                 self.codes[facet].extend(seg.codes[facet])
             self.newest.extend(seg.newest)
             self.oldest.extend(seg.oldest)
+            self.dates.extend(seg.dates)
+            self.ids.extend(seg.ids)
 
     def rows(self, docnums) -> list[int]:
         return [r for r in map(self.row_of.__getitem__, docnums) if r != _NO_ROW]
@@ -121,17 +130,46 @@ class View:
             out[facet] = pairs
         return out
 
+    def in_dates(self, docnums, date_from: int, date_to: int) -> list[int]:
+        """The docnums (of type=doc documents) dated within [date_from, date_to]
+        (yyyymmdd, inclusive); undated documents never are."""
+        row_of, dates = self.row_of, self.dates
+        lo = max(1, date_from)
+        out = []
+        for d in docnums:
+            row = row_of[d]
+            if row != _NO_ROW and lo <= dates[row] <= date_to:
+                out.append(d)
+        return out
+
     def top_by_date(self, docnums, limit: int, newest: bool) -> list[int]:
-        """The first ``limit`` docnums in date order."""
+        """The first ``limit`` docnums in date order (undated last; ties: most
+        recently added first, then by id: the order never depends on docnums)."""
         keys = self.newest if newest else self.oldest
-        row_of = self.row_of
-        pairs = [(keys[row_of[d]], d) for d in docnums if row_of[d] != _NO_ROW]
-        if limit < len(pairs) // 4:
-            pairs = heapq.nsmallest(limit, pairs)
-        else:
-            pairs.sort()
-            pairs = pairs[:limit]
-        return list(map(itemgetter(1), pairs))
+        row_of, ids = self.row_of, self.ids
+        rows = [(keys[r], ids[r], d) for r, d in zip(map(row_of.__getitem__, docnums), docnums) if r != _NO_ROW]
+        return list(map(itemgetter(2), _smallest(rows, limit)))
+
+    def top_by_score(self, scored, limit: int) -> list[int]:
+        """The first ``limit`` of (score, docnum) pairs: highest score first;
+        equal scores newest first, then by id."""
+        keys, row_of, ids = self.newest, self.row_of, self.ids
+        if limit < len(scored):
+            # Only the scores that can make the page need the full sort key.
+            kth = heapq.nlargest(limit, map(itemgetter(0), scored))[-1]
+            scored = [p for p in scored if p[0] >= kth]
+        rows = []
+        for score, d in scored:
+            r = row_of[d]
+            rows.append((-score, keys[r], ids[r], d) if r != _NO_ROW else (-score, 0, "", d))
+        return list(map(itemgetter(3), _smallest(rows, limit)))
+
+
+def _smallest(rows: list, limit: int) -> list:
+    if limit < len(rows) // 4:
+        return heapq.nsmallest(limit, rows)
+    rows.sort()
+    return rows[:limit]
 
 
 class FacetCache:

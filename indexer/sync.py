@@ -6,15 +6,27 @@ by `catch_up`, which every command and server start runs first.
 """
 from __future__ import annotations
 
+import itertools
+import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
 from repository import Document, NotFound, Problem, Repository
 
-from .extract import Extraction, ExtractionPool
+from .extract import ExtractionPool
 from .index import Index
 
-BATCH = 100
+# A bulk run commits (and marks rows indexed) every BATCH documents or
+# BATCH_TEXT characters of text, whichever comes first: a crash loses at most
+# that much work (catch_up redoes it). Whoosh writes a segment per commit and
+# merging segments costs about as much as indexing them again, so batches are
+# large and a run does not merge at its end (the writer's bulk policy bounds
+# the number of segments); the writer's own buffer is bounded (``indexer.writer``).
+BATCH = 5000
+BATCH_TEXT = 32 * 2**20
+# ...or after BATCH_SECONDS: a batch holds the index's write lock, and an upload
+# in another process waits for it (``writer_timeout``, 30 s by default).
+BATCH_SECONDS = 20.0
 
 Progress = Callable[[int], None]
 
@@ -25,6 +37,8 @@ class Indexer:
     index: Index
     pool_factory: Callable[[], ExtractionPool] = ExtractionPool
     batch_size: int = BATCH
+    batch_text: int = BATCH_TEXT
+    batch_seconds: float = BATCH_SECONDS
     _pool: ExtractionPool | None = field(default=None, init=False, repr=False)
 
     @property
@@ -40,19 +54,27 @@ class Indexer:
             self._pool = None
 
     def index_ids(self, ids: Iterable[str], progress: Progress | None = None) -> None:
-        """Bring these documents' index entries in line with their rows, a batch per commit."""
-        for batch in _batches(ids, self.batch_size):
-            docs = [d for d in (self._get(i) for i in batch) if d is not None]
-            self._extract_missing([d for d in docs if not d.deleted and d.text_status is None])
-            live = [self.repo.get(d.id) for d in docs if not d.deleted]
-            gone = [d.id for d in docs if d.deleted]
-            if gone:
-                self.index.delete(gone)
-            if live:
-                self.index.add([(d, self._pages_for_index(d)) for d in live])
-            self.repo.mark_indexed([d.id for d in docs])
-            if progress:
-                progress(len(batch))
+        """Bring these documents' index entries in line with their rows, a batch per commit.
+
+        ``ids`` may be a lazy iterable (an import stores the next document as it
+        is pulled): the extraction pool pulls ids whenever a worker is free, so
+        extraction of later documents overlaps the storing and indexing of
+        earlier ones, and each document is added to the open batch as soon as its
+        text is ready. Rows are marked indexed after each batch commit."""
+        run = _Run(self, progress)
+        try:
+            needing = run.feed(iter(ids))
+            first = next(needing, None)
+            if first is not None:
+                items = itertools.chain([first], needing)
+                for doc, extraction in self.pool.extract_many(items):
+                    self.repo.set_text(doc.id, extraction.pages, status=extraction.status,
+                                       error=extraction.error, page_count=extraction.page_count)
+                    run.ready(self.repo.get(doc.id), list(extraction.pages))
+            run.finish()
+        except BaseException:
+            run.cancel()       # nothing of the open batch is written; its rows stay unindexed
+            raise
 
     def catch_up(self) -> int:
         """Index whatever rows are not yet indexed (after a crash, say); how many there were."""
@@ -85,33 +107,72 @@ class Indexer:
         try:
             return self.repo.get(doc_id, include_deleted=True)
         except NotFound:
-            self.index.delete([doc_id])
             return None
-
-    def _extract_missing(self, docs: Sequence[Document]) -> None:
-        if not docs:
-            return
-        items = ((d.id, self.repo.original_path(d), d.mime) for d in docs)
-        if len(docs) == 1:
-            doc = docs[0]
-            results: Iterator[tuple[str, Extraction]] = iter(
-                [(doc.id, self.pool.extract(self.repo.original_path(doc), doc.mime))])
-        else:
-            results = self.pool.extract_many(items)
-        for doc_id, extraction in results:
-            self.repo.set_text(doc_id, extraction.pages, status=extraction.status,
-                               error=extraction.error, page_count=extraction.page_count)
 
     def _pages_for_index(self, doc: Document) -> list[str]:
         return self.repo.pages(doc.id)
 
 
-def _batches(ids: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for doc_id in ids:
-        batch.append(doc_id)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+class _Run:
+    """The batches of one ``index_ids`` call: each document goes into the open
+    batch as soon as its text is ready (indexing overlaps extraction); the batch
+    is committed, and its rows marked indexed, when it is full or old."""
+
+    def __init__(self, indexer: Indexer, progress: Progress | None):
+        self.indexer = indexer
+        self.progress = progress
+        self.batch = indexer.index.batch(bulk=False)     # the first commit of a run merges like an upload's
+        self.ids: list[str] = []
+        self.text = 0
+
+    def feed(self, ids: Iterator[str]) -> Iterator[tuple[Document, object, str]]:
+        """The documents that need extracting, as (document, original path, mime);
+        the others are indexed straight away."""
+        indexer = self.indexer
+        for doc_id in ids:
+            doc = indexer._get(doc_id)
+            if doc is None:          # no such row: make sure the index has no entry either
+                self._index(doc_id, None, ())
+            elif not doc.deleted and doc.text_status is None:
+                yield doc, indexer.repo.original_path(doc), doc.mime
+            elif doc.deleted:
+                self._index(doc.id, None, ())
+            else:
+                self.ready(doc, None)
+
+    def ready(self, doc: Document, pages: list[str] | None) -> None:
+        if pages is None:
+            pages = self.indexer._pages_for_index(doc)
+        self._index(doc.id, doc, pages)
+
+    def _index(self, doc_id: str, doc: Document | None, pages) -> None:
+        if doc_id in self.batch.ids:
+            self._commit()                 # the same document twice in a run: index it again
+        if doc is None:
+            self.batch.delete(doc_id)
+        else:
+            self.batch.add(doc, pages)
+            self.text += sum(map(len, pages))
+        self.ids.append(doc_id)
+        indexer = self.indexer
+        if (len(self.ids) >= indexer.batch_size or self.text >= indexer.batch_text
+                or time.monotonic() - (self.batch.opened_at or time.monotonic()) >= indexer.batch_seconds):
+            self._commit()
+
+    def finish(self) -> None:
+        if self.ids:
+            self._commit()
+
+    def cancel(self) -> None:
+        self.batch.cancel()
+
+    def _commit(self) -> None:
+        self.batch.commit()
+        self.batch = self.indexer.index.batch(bulk=True)
+        self.indexer.repo.mark_indexed(self.ids)
+        self._count(len(self.ids))
+        self.ids, self.text = [], 0
+
+    def _count(self, n: int) -> None:
+        if self.progress and n:
+            self.progress(n)

@@ -9,7 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
 from repository import NotFound
 
@@ -83,24 +83,34 @@ def folder_entries(folder: Path) -> Iterator[Entry]:
         yield Entry(number, Upload(path, path.name, {}))
 
 
-def run_import(intake: Intake, entries: Iterable[Entry | Skip], *, on_batch: Callable[[Sequence[str]], None],
+def run_import(intake: Intake, entries: Iterable[Entry | Skip], *, on_batch: Callable[[Iterable[str]], None],
                progress: Callable[[int], None] | None = None, batch_size: int = BATCH) -> Report:
-    """Store every entry; hand the stored ids to on_batch (the indexer) every batch_size documents."""
+    """Store every entry and hand the stored ids to on_batch (the indexer).
+
+    on_batch gets ONE lazy stream of ids for the whole run: an entry is stored
+    when the indexer pulls the next id, so the indexer sets the pace (its
+    extraction workers take the next document while it stores and indexes
+    earlier ones) and commits in batches of its own. ``batch_size`` is unused
+    (kept for callers)."""
     quiet = dataclasses.replace(intake, announce=None)
     report = Report()
-    pending: list[str] = []
-    for entry in entries:
-        if isinstance(entry, Skip):
-            report.skipped.append(entry)
-        else:
-            pending.extend(_import_entry(quiet, entry, report))
-        if len(pending) >= batch_size:
-            on_batch(pending)
-            pending = []
-        if progress:
-            progress(1)
-    if pending:
-        on_batch(pending)
+
+    def stored_ids() -> Iterator[str]:
+        for entry in entries:
+            if isinstance(entry, Skip):
+                report.skipped.append(entry)
+                ids: list[str] = []
+            else:
+                ids = _import_entry(quiet, entry, report)
+            if progress:
+                progress(1)
+            yield from ids
+
+    stream = stored_ids()
+    on_batch(stream)
+    leftover = list(stream)        # an indexer that stopped pulling early: store and hand over the rest
+    if leftover:
+        on_batch(leftover)
     return report
 
 

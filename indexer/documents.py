@@ -1,0 +1,96 @@
+"""Turning repository documents into Whoosh documents (see ``indexer.schema``)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from repository.models import Document
+
+from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
+from .schema import DOC, PAGE
+
+
+def check_item(item) -> tuple[Document, tuple[str, ...]]:
+    try:
+        doc, pages = item
+    except (TypeError, ValueError):
+        raise TypeError(f"expected (Document, page texts), got {type(item).__name__}") from None
+    if not isinstance(doc, Document):
+        raise TypeError(f"expected a Document, got {type(doc).__name__}")
+    if isinstance(pages, (str, bytes)) or not all(isinstance(p, str) for p in pages):
+        raise TypeError(f"document {doc.id}: page texts must be a sequence of str")
+    return doc, tuple(pages)
+
+
+_VOCAB_RE = re.compile(r"[^\W\d_]{3,32}")
+
+
+def vocabulary(*texts: str) -> set[str]:
+    words: set[str] = set()
+    for text in texts:
+        words.update(_VOCAB_RE.findall(text.lower()))
+    return words
+
+
+def _parse_date(doc: Document) -> datetime | None:
+    if doc.date is None:
+        return None
+    try:
+        return datetime.strptime(doc.date, "%Y-%m-%d")
+    except (TypeError, ValueError):
+        raise ValueError(f"document {doc.id}: date {doc.date!r} is not YYYY-MM-DD") from None
+
+
+def _added_micros(added_at: str) -> int:
+    try:
+        dt = datetime.fromisoformat(added_at)
+    except (TypeError, ValueError):
+        return 0
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return max(0, int(dt.timestamp() * 1_000_000))
+
+
+def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
+    """The document's fields (``type=doc``) and one entry per non-empty PDF page."""
+    date = _parse_date(doc)
+    is_pdf = doc.page_count is not None
+    if is_pdf:
+        page_texts, stamps = strip_repeated_lines(pages)
+        # Repeated stamps are kept once at document level, so the document is
+        # still found by them (e.g. its case number).
+        body = "\n\n".join([*page_texts, "\n".join(stamps)]).strip()
+    else:
+        page_texts = []
+        body = "\n\n".join(pages).strip()
+    meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type,
+                                 *doc.topics, *doc.people, *doc.places) if v)
+    fields: dict = {
+        "type": DOC,
+        "id": doc.id,
+        "title": doc.title,
+        "text": body,
+        "_stored_text": body[:STORED_TEXT_CHARS],
+        "meta": meta,
+        "date_num": int(date.strftime("%Y%m%d")) if date else 0,
+        "added_num": _added_micros(doc.added_at),
+        "page_count": doc.page_count,
+        "kind": doc.kind,
+        "year": doc.year,
+        "topic": list(doc.topics),
+        "person": list(doc.people),
+        "place": list(doc.places),
+    }
+    if date is not None:
+        fields["date"] = date
+        fields["_stored_date"] = doc.date
+    for name in ("office", "court", "case_number", "doc_type"):
+        value = getattr(doc, name)
+        if value:
+            fields[name] = value
+    out = [fields]
+    for number, text in enumerate(page_texts, start=1):
+        if text.strip():
+            out.append({"type": PAGE, "id": doc.id, "page": number,
+                        "text": text, "_stored_text": text[:STORED_TEXT_CHARS]})
+    return out

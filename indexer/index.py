@@ -16,6 +16,7 @@ index generation changes, used by one search at a time.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 import time
@@ -37,6 +38,7 @@ from .writer import WRITER_DELAY, Batch, Writing
 
 VERSION_FILE = "SCHEMA_VERSION"
 _INDEXNAME = "MAIN"
+_READ_RETRIES = 3
 
 
 class Index:
@@ -53,35 +55,59 @@ class Index:
     @classmethod
     def open(cls, index_dir: Path, *, writer_timeout: float = 30.0) -> "Index":
         """Open the index in ``index_dir``, creating it if missing. If it was
-        written with another schema version (or had none recorded) it is
-        recreated empty; ``needs_rebuild`` is then True (also for a new index)."""
+        written with another schema version (or had none recorded), or its files
+        are damaged, it is recreated empty: it is derived data, and
+        ``needs_rebuild`` (also True for a new index) tells the caller to
+        rebuild it from the repository."""
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
-        needs_rebuild = False
-        if not cls._current(index_dir):
-            lock = FileStorage(str(index_dir)).lock(f"{_INDEXNAME}_WRITELOCK")
-            if not _try_for(lock.acquire, writer_timeout):
-                raise IndexLocked(f"Timed out after {writer_timeout:g}s waiting to create the index in {index_dir}.")
-            try:
-                if not cls._current(index_dir):   # another process may have just done it
-                    whoosh_index.create_in(str(index_dir), build_schema(), indexname=_INDEXNAME)
-                    _write_atomic(index_dir / VERSION_FILE, f"{SCHEMA_VERSION}\n")
-                    needs_rebuild = True
-            finally:
-                lock.release()
+        needs_rebuild = not cls._current(index_dir) and cls._create(index_dir, writer_timeout, wipe=False)
         try:
-            ix = whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME)
-        except Exception as e:
-            raise IndexerError(f"Could not open the search index in {index_dir}: {e}") from e
-        return cls(index_dir, ix, writer_timeout, needs_rebuild)
+            index = cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME),
+                        writer_timeout, needs_rebuild)
+            index._verify()
+            return index
+        except Exception:
+            pass  # damaged (garbage in a segment file, say): start again below
+        cls._create(index_dir, writer_timeout, wipe=True)
+        return cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME), writer_timeout, True)
+
+    @classmethod
+    def _create(cls, index_dir: Path, writer_timeout: float, *, wipe: bool) -> bool:
+        """Create an empty index under the writer lock; False when another process just made it current."""
+        lock = FileStorage(str(index_dir)).lock(f"{_INDEXNAME}_WRITELOCK")
+        if not _try_for(lock.acquire, writer_timeout):
+            raise IndexLocked(f"Timed out after {writer_timeout:g}s waiting to create the index in {index_dir}.")
+        try:
+            if not wipe and cls._current(index_dir):
+                return False
+            if wipe:
+                for path in index_dir.iterdir():
+                    if path.is_file() and path.name != f"{_INDEXNAME}_WRITELOCK":
+                        path.unlink()
+            whoosh_index.create_in(str(index_dir), build_schema(), indexname=_INDEXNAME)
+            _write_atomic(index_dir / VERSION_FILE, f"{SCHEMA_VERSION}\n")
+            return True
+        finally:
+            lock.release()
 
     @staticmethod
     def _current(index_dir: Path) -> bool:
         try:
             recorded = (index_dir / VERSION_FILE).read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return False
-        return recorded == str(SCHEMA_VERSION) and whoosh_index.exists_in(str(index_dir), indexname=_INDEXNAME)
+            return recorded == str(SCHEMA_VERSION) and whoosh_index.exists_in(str(index_dir), indexname=_INDEXNAME)
+        except Exception:
+            return False  # unreadable version file or table of contents: recreated by the caller
+
+    def _verify(self) -> None:
+        """Read a little of every kind of file (table of contents, columns, stored
+        fields, terms, postings) of every segment; raises when one is damaged.
+        Cheap: one posting list per field, whatever the index's size."""
+        with self._searchers.reading() as snap:
+            for leaf, _ in snap.searcher.reader().leaf_readers():
+                for fieldname in leaf.indexed_field_names():
+                    for text in itertools.islice(leaf.lexicon(fieldname), 1):
+                        list(leaf.postings(fieldname, text).all_ids())
 
     def close(self) -> None:
         self._closed = True
@@ -125,17 +151,33 @@ class Index:
     # ---- reading ---------------------------------------------------------------
 
     def doc_ids(self) -> set[str]:
-        with self._searchers.reading() as snap:
+        def ids_of(snap) -> set[str]:
             searcher = snap.searcher
             if not searcher.doc_count():
                 return set()
             ids = searcher.reader().column_reader("id")
             return {ids[d] for d in searcher.docs_for_query(query.Term("type", DOC))}
+        return self._read(ids_of)
 
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()
-        with self._searchers.reading() as snap:
-            return Search(snap.searcher, snap.view, q).run()
+        return self._read(lambda snap: Search(snap.searcher, snap.view, q).run())
+
+    def _read(self, work):
+        """Run `work(snapshot)`; when it fails because another process changed the
+        index under it (a merge deleting segment files), run it again on a fresh searcher."""
+        fresh = False
+        for attempt in range(_READ_RETRIES):
+            with self._searchers.reading(fresh=fresh) as snap:
+                try:
+                    return work(snap)
+                except IndexerError:
+                    raise
+                except Exception:
+                    if attempt == _READ_RETRIES - 1 or not self._searchers.changed_since(snap):
+                        raise
+            fresh = True
+            time.sleep(WRITER_DELAY)
 
 
 def _try_for(fn, timeout: float, delay: float = WRITER_DELAY) -> bool:

@@ -39,7 +39,7 @@ class Searchers:
                 snap.searcher.close()
 
     @contextmanager
-    def reading(self):
+    def reading(self, *, fresh: bool = False):
         """The current snapshot, refreshed if the index changed, held under the
         search lock: Whoosh searchers share seek-and-read file handles and are
         not safe to use from two threads at once. Searching is CPU-bound Python,
@@ -51,7 +51,7 @@ class Searchers:
             # merge or clear() removed (whoosh-reloaded 2.7.5), giving duplicate
             # hits. Checking the generation is the same cheap test refresh()
             # makes; a changed index gets a fresh searcher.
-            if snap is None or snap.searcher.reader().generation() != self._ix.latest_generation():
+            if fresh or snap is None or snap.searcher.reader().generation() != self._ix.latest_generation():
                 self._snapshot = None
                 if snap is not None:
                     snap.searcher.close()
@@ -73,6 +73,9 @@ class Searchers:
             searcher = self._ix.searcher()
             try:
                 for leaf, _ in searcher.reader().leaf_readers():
+                    if leaf.doc_count_all() and not leaf.has_column("id"):
+                        # Every document has an id: its file went with a merge in another process.
+                        raise FileNotFoundError("segment merged away while opening")
                     for name in _EAGER_COLUMNS:
                         if leaf.has_column(name):
                             leaf.column_reader(name, translate=False)
@@ -81,11 +84,17 @@ class Searchers:
                         leaf.stored_fields(0)
                         for name in _SCORED_FIELDS:
                             leaf.doc_field_length(0, name)
-            except OSError:
+            except Exception:
                 searcher.close()
+                if attempt == _OPEN_RETRIES - 1:
+                    raise
                 time.sleep(WRITER_DELAY)
                 continue
             if searcher.reader().generation() == self._ix.latest_generation() or attempt == _OPEN_RETRIES - 1:
                 return searcher
             searcher.close()
         return self._ix.searcher()
+
+    def changed_since(self, snap: Snapshot) -> bool:
+        """Whether another writer committed since this snapshot's searcher was opened."""
+        return snap.searcher.reader().generation() != self._ix.latest_generation()

@@ -46,8 +46,6 @@ def test_index_missing_its_schema_version_is_rebuilt(filled):
 
 
 @pytest.mark.parametrize("which", ["toc", "terms", "stored", "postings"])
-@pytest.mark.xfail(strict=True, reason="a garbage segment crashes Index.open/search: detect-and-rebuild is "
-                                       "proposed for indexer/index.py (not ours to edit); remove this mark then")
 def test_garbage_segment_file_is_detected_and_rebuilt(filled, which):
     data, docs = filled
     suffix = {"toc": ".toc", "terms": ".trm", "stored": "._stored.col", "postings": ".pst"}[which]

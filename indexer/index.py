@@ -39,6 +39,7 @@ from .writer import WRITER_DELAY, Batch, Writing
 VERSION_FILE = "SCHEMA_VERSION"
 _INDEXNAME = "MAIN"
 _READ_RETRIES = 3
+_OPEN_ATTEMPTS = 3
 
 
 class Index:
@@ -62,13 +63,16 @@ class Index:
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
         needs_rebuild = not cls._current(index_dir) and cls._create(index_dir, writer_timeout, wipe=False)
-        try:
-            index = cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME),
-                        writer_timeout, needs_rebuild)
-            index._verify()
-            return index
-        except Exception:
-            pass  # damaged (garbage in a segment file, say): start again below
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                index = cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME),
+                            writer_timeout, needs_rebuild)
+                index._verify()
+                return index
+            except Exception:
+                # Damaged (garbage in a segment file, say), or caught mid-merge by another
+                # process: look again before starting over.
+                time.sleep(WRITER_DELAY * (attempt + 1))
         cls._create(index_dir, writer_timeout, wipe=True)
         return cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME), writer_timeout, True)
 

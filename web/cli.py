@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 partial success or problems found, 2 usage error,
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import shutil
 import sys
@@ -15,7 +16,7 @@ import click
 
 from indexer.errors import IndexerError, QueryError
 from indexer.search import FACETS, SearchQuery
-from repository import InvalidLink, InvalidMetadata, NotFound
+from repository import InvalidLink, InvalidMetadata, NotFound, RepositoryError
 from repository.metadata import clean_metadata
 from uploads.bulk import folder_entries, read_manifest, run_import
 from uploads.errors import Rejected
@@ -62,6 +63,8 @@ def with_services(func):
             fail(str(exc), USAGE)
         except IndexerError as exc:
             fail(f"index error: {exc}", PROBLEMS)
+        except RepositoryError as exc:  # a missing or corrupted original, say
+            fail(str(exc), PROBLEMS)
         finally:
             services.close()
     return data_option(wrapper)
@@ -176,12 +179,25 @@ def show(services: Services, doc_id, as_json):
 def get(services: Services, doc_id, output):
     """Write a document's original, byte for byte."""
     doc = services.repo.get(doc_id)
+    to_stdout = output is None or str(output) == "-"
     with services.repo.originals.open(doc.sha256) as src:
-        if output is None or str(output) == "-":
-            shutil.copyfileobj(src, sys.stdout.buffer)
+        if to_stdout:
+            digest = copy_hashing(src, sys.stdout.buffer)
         else:
             with open(output, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+                digest = copy_hashing(src, dst)
+    if digest != doc.sha256:
+        if not to_stdout:
+            output.unlink(missing_ok=True)
+        fail(f"the original of {doc.id} no longer matches its sha256: run `dossier check`", PROBLEMS)
+
+
+def copy_hashing(src, dst) -> str:
+    digest = hashlib.sha256()
+    while chunk := src.read(1024 * 1024):
+        digest.update(chunk)
+        dst.write(chunk)
+    return digest.hexdigest()
 
 
 # -- changing -----------------------------------------------------------------

@@ -141,6 +141,11 @@ def test_check_finds_a_corrupted_original(dossier, files, data_dir):
     original.write_bytes(b"%PDF-1.4 tampered")
     result = ok(dossier("check"), 1)
     assert f"corrupt_original: the original of {complaint}" in result.stdout
+    result = ok(dossier("get", complaint, "-o", data_dir.parent / "copy.pdf"), 1)
+    assert "no longer matches its sha256" in result.stderr and not (data_dir.parent / "copy.pdf").exists()
+    original.unlink()
+    result = ok(dossier("get", complaint, "-o", data_dir.parent / "copy.pdf"), 1)
+    assert f"original {sha} is missing" in result.stderr
 
 
 def test_reindex_from_nothing_gives_the_same_results_as_incremental_indexing(dossier, files, data_dir):

@@ -113,12 +113,12 @@ class View:
     def rows(self, docnums) -> list[int]:
         return [r for r in map(self.row_of.__getitem__, docnums) if r != _NO_ROW]
 
-    def count(self, rows: list[int]) -> dict[str, list[tuple[str, int]]]:
+    def count(self, rows: list[int], facets=FACETS) -> dict[str, list[tuple[str, int]]]:
         """Value counts per facet over the given rows: (value as given, count),
         by count descending then value."""
         display = self.display
         out: dict[str, list[tuple[str, int]]] = {}
-        for facet in FACETS:
+        for facet in facets:
             getter = self.codes[facet].__getitem__
             if facet in MULTI_VALUED_FACETS:
                 counts = Counter(chain.from_iterable(map(getter, rows)))

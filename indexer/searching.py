@@ -74,15 +74,17 @@ class Search:
         else:
             self.keep = None
 
-    def _filter_query(self) -> query.Query:
+    def _filter_query(self, without: str | None = None) -> query.Query:
         clauses: list[query.Query] = [query.Term("type", DOC)]
         for name, values in self.q.filters.items():
+            if name == without:
+                continue
             terms = [query.Term(name, normalize_value(v)) for v in values]
             clauses.append(terms[0] if len(terms) == 1 else query.Or(terms))
         return query.And(clauses)
 
-    def _main_query(self, user: UserQuery | None) -> query.Query:
-        filters = self._filter_query()
+    def _main_query(self, user: UserQuery | None, without: str | None = None) -> query.Query:
+        filters = self._filter_query(without)
         if user is None:
             return filters
         return query.And([user.q, query.ConstantScoreQuery(filters, 0.0)])
@@ -107,7 +109,7 @@ class Search:
                 top = (self.view.top_by_date(docnums, limit, newest=q.sort != "oldest")[start:]
                        if start < len(docnums) else [])
             total = len(docnums)
-            counts = self.view.count(self.view.rows(docnums))
+            counts = self._facet_counts(docnums)
             hits = HitBuilder(self.searcher, self.user).hits(top)
         except QueryError:
             raise
@@ -120,6 +122,15 @@ class Search:
         return SearchResult(query=q.text, total=total, page=q.page, per_page=q.per_page,
                             hits=tuple(hits), facets={f: counts[f] for f in FACETS},
                             suggestion=self._suggestion(total))
+
+    def _facet_counts(self, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
+        """Counts over the results; a facet that is filtered on is counted without its
+        own filter, so it still lists the values one could add to it (OR)."""
+        counts = self.view.count(self.view.rows(docnums))
+        for name in self.q.filters:
+            others = self._matching(self._main_query(self.user, without=name))
+            counts.update(self.view.count(self.view.rows(others), facets=(name,)))
+        return counts
 
     def _suggestion(self, total: int) -> str | None:
         if self.user is None or total >= SUGGEST_BELOW:

@@ -103,6 +103,16 @@ def test_facet_counts_follow_query_and_filters(index):
     assert filtered.facets["kind"] == [("photo", 1), ("release", 2)][::-1]
 
 
+def test_a_filtered_facet_still_counts_the_values_one_could_add(index):
+    filtered = search(index, filters={"place": ["Texas"], "kind": ["release"]})
+    assert filtered.total == 2
+    # kind is counted with place=Texas only, so "photo" can be added (OR) ...
+    assert filtered.facets["kind"] == [("release", 2), ("photo", 1)]
+    # ... place with kind=release only; the other facets follow the whole result
+    assert filtered.facets["place"] == [("Texas", 2), ("New Mexico", 1)]
+    assert sum(n for _, n in filtered.facets["year"]) == 2
+
+
 def test_or_within_a_facet_and_across_facets(index):
     assert sorted(ids(search(index, filters={"year": ["2017", "2019"]}))) == ["photo", "release2"]
     both = search(index, filters={"year": ["2017", "2019"], "kind": ["release"]})

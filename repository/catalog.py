@@ -134,6 +134,20 @@ class Catalog:
             "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0 WHERE id = ?",
             (status, error, page_count, doc_id))
 
+    def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
+        """``set_text`` for many documents (caller holds one transaction):
+        items are (doc_id, pages, status, error, page_count)."""
+        items = list({item[0]: item for item in items}.values())   # the last item of an id wins
+        if not items:
+            return
+        self.conn.executemany("DELETE FROM pages WHERE document_id = ?", [(i[0],) for i in items])
+        self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
+                              [(doc_id, n, text) for doc_id, pages, *_ in items
+                               for n, text in enumerate(pages, start=1)])
+        self.conn.executemany(
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0 WHERE id = ?",
+            [(status, error, page_count, doc_id) for doc_id, _, status, error, page_count in items])
+
     def pages(self, doc_id: str) -> list[str]:
         rows = self.conn.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (doc_id,))
         return [r[0] for r in rows]

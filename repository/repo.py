@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from . import db
 from .catalog import Catalog, transaction
@@ -132,6 +132,16 @@ class Repository:
                  page_count: int | None = None) -> None:
         with transaction(self.catalog.conn) as conn:
             Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count)
+
+    def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
+        """``set_text`` for many documents in ONE transaction (one commit, one WAL
+        fsync): items are (doc_id, pages, status, error, page_count). All or none
+        are stored; a later item for the same id wins."""
+        items = list(items)
+        if not items:
+            return
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).set_texts(items)
 
     def link(self, source_id: str, target_id: str, link_type: str = "related") -> bool:
         with transaction(self.catalog.conn) as conn:

@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("baselines", "import", "search", "http", "upload", "reindex", "extraction")
 
 
+def _checkpoint(res: dict, work: Path) -> None:
+    """What has finished so far, in ``<work>/partial.json``: a long (100k) run
+    that is stopped early still leaves its finished sections behind."""
+    import json
+    (work / "partial.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+
+
 def _summaries(lat: dict) -> dict:
     return {k: (v.summary() if hasattr(v, "summary") else v) for k, v in lat.items()}
 
@@ -43,6 +50,7 @@ def _build_baselines(args, docs, work, res):
                               "index_mb": dir_size_mb(work / f"baseline-{name}")}
         print(f"  searching {name} ...", file=sys.stderr, flush=True)
         res["search"][name] = _summaries(time_engine(engine, log, args.rounds))
+        _checkpoint(res, work)
         engine.close()
         del engine
         gc.collect()
@@ -79,10 +87,12 @@ def run(args) -> int:
     if sections & {"import", "search", "http", "upload", "reindex"}:
         print("  dossier import ...", file=sys.stderr, flush=True)
         res["dossier_import"] = dossier_paths.import_manifest(manifest, data, text_mb, n, work / "import.log")
+        _checkpoint(res, work)
     if "search" in sections:
         print("  dossier Index.search ...", file=sys.stderr, flush=True)
         s = dossier_paths.Searcher(data)
         res["search"]["dossier"] = _summaries(dossier_paths.time_engine(s, log, args.rounds))
+        _checkpoint(res, work)
         s.close()
     if "http" in sections:
         print("  dossier serve ...", file=sys.stderr, flush=True)
@@ -92,14 +102,17 @@ def run(args) -> int:
             res["http"]["sustained"] = http_load.sustained(server.port, log, args.clients, args.http_requests)
             res["http"]["sweep"] = http_load.sweep(server.port, log, per_level=max(40, args.http_requests // 4))
             res["http"]["server_rss_mb"] = server.peak_rss_mb()
+            _checkpoint(res, work)
         finally:
             server.stop()
     if "upload" in sections:
         print("  upload to searchable ...", file=sys.stderr, flush=True)
         res["upload"] = dossier_paths.upload_to_searchable(data, work)
+        _checkpoint(res, work)
     if "reindex" in sections:
         print("  dossier reindex ...", file=sys.stderr, flush=True)
         res["dossier_reindex"] = dossier_paths.reindex(data, n, work / "reindex.log")
+        _checkpoint(res, work)
     if "extraction" in sections:
         print("  extraction references ...", file=sys.stderr, flush=True)
         pdfs = extraction.files()

@@ -131,9 +131,6 @@ class Indexer:
         except NotFound:
             return None
 
-    def _pages_for_index(self, doc: Document) -> list[str]:
-        return self.repo.pages(doc.id)
-
 
 class _Run:
     """The batches of one ``index_ids`` call: each document goes into the open
@@ -177,7 +174,7 @@ class _Run:
 
     def ready(self, doc: Document, pages: list[str] | None) -> None:
         if pages is None:
-            pages = self.indexer._pages_for_index(doc)
+            pages = self.indexer.repo.pages(doc.id)
         self._index(doc.id, doc, pages)
 
     def _index(self, doc_id: str, doc: Document | None, pages) -> None:

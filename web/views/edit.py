@@ -60,7 +60,8 @@ def remove_link(doc_id: str):
     doc = get_document(doc_id)
     other = request.form.get("other_id", "")
     removed = services().repo.unlink(doc.id, other)
-    reindex(doc.id, other) if removed else None
+    if removed:
+        reindex(doc.id, other)
     return back(doc.id, "Link removed." if removed else "These documents were not linked.")
 
 

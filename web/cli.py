@@ -42,8 +42,11 @@ def _remember_data(ctx: click.Context, _param, value):
     return value
 
 
-def with_services(func):
+def with_services(func=None, *, catch_up: bool = True):
     """Open the services for the command (catching up on indexing first) and close them after."""
+    if func is None:
+        return functools.partial(with_services, catch_up=catch_up)
+
     @click.pass_context
     @functools.wraps(func)
     def wrapper(ctx: click.Context, *args, data_dir=None, **kwargs):
@@ -51,7 +54,7 @@ def with_services(func):
             config = load_config({"data_dir": ctx.find_root().meta.get("dossier.data_dir")})
         except ValueError as exc:
             raise click.UsageError(str(exc))
-        services = open_services(config)
+        services = open_services(config, catch_up=catch_up)
         try:
             return func(services, *args, **kwargs)
         except NotFound as exc:
@@ -255,7 +258,7 @@ def purge(services: Services):
 
 # -- maintenance --------------------------------------------------------------
 @cli.command()
-@with_services
+@with_services(catch_up=False)     # no catching up (or rebuilding) first: all of it is redone here
 def reindex(services: Services):
     """Rebuild the whole index from the repository."""
     total = len(services.repo.live_ids())

@@ -28,7 +28,10 @@ class Services:
 
 
 def open_services(config: Config, *, catch_up: bool = True) -> Services:
-    """Open the repository and index; index whatever a crash left unindexed before anything else."""
+    """Open the repository and index; index whatever a crash left unindexed before anything else.
+
+    ``catch_up=False`` skips that (and a rebuild the index needs): for a caller
+    about to rebuild the whole index anyway."""
     repo = Repository(config.data_dir)
     index = Index.open(config.data_dir / "index", writer_timeout=config.writer_timeout)
     pool_factory = partial(ExtractionPool, workers=config.extract_workers or None,
@@ -37,8 +40,10 @@ def open_services(config: Config, *, catch_up: bool = True) -> Services:
     # Storing is wired to indexing here, so intake never imports the indexer.
     intake = Intake(repo, max_bytes=config.max_upload_bytes, announce=indexer.index_ids)
     services = Services(config, repo, index, indexer, intake)
-    if index.needs_rebuild:
+    if not catch_up:
+        pass
+    elif index.needs_rebuild:
         indexer.reindex()
-    elif catch_up:
+    else:
         indexer.catch_up()
     return services

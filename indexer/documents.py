@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from repository.models import Document
 
 from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
-from .schema import DOC, PAGE
+from .schema import DOC, PAGE, PAGE_FIELD
 
 
 def check_item(item) -> tuple[Document, tuple[str, ...]]:
@@ -92,5 +92,5 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
     for number, text in enumerate(page_texts, start=1):
         if text.strip():
             out.append({"type": PAGE, "id": doc.id, "page": number,
-                        "text": text, "_stored_text": text[:STORED_TEXT_CHARS]})
+                        PAGE_FIELD: text, f"_stored_{PAGE_FIELD}": text[:STORED_TEXT_CHARS]})
     return out

@@ -1,36 +1,37 @@
-"""Facet counts and date sort keys from compact in-memory arrays.
+"""Facet counts, filters and sort orders from compact in-memory arrays.
 
 For every segment, the values of each facet column (and the sort keys) of its
-``type=doc`` documents are read ONCE into arrays of small integer codes; a
-segment's arrays are reused for as long as the segment exists (deletions do not
-invalidate them: deleted documents never match a query). Each searcher
-generation gets a ``View``: the segments' arrays concatenated, plus a map from
-global docnum to row. Counting a result set is then a ``Counter`` over array
-look-ups: no stored fields, no Whoosh ``groupedby``.
+``type=doc`` documents are read ONCE into small integer codes; a segment's
+arrays are reused for as long as the segment exists (deleted documents never
+match a query, so deletions do not invalidate them). Each searcher generation
+gets a ``View``: the segments' arrays joined into numpy arrays with one row per
+document. A search is then array work: filters and the date range are boolean
+masks over rows, counts are ``bincount``s, the page is an ``argpartition`` of
+sort ranks. No stored fields, no Whoosh ``groupedby``, no per-row Python.
 """
 from __future__ import annotations
 
-import heapq
 import threading
 from array import array
-from collections import Counter
-from itertools import chain
-from operator import itemgetter
+from functools import cached_property
 
-from .schema import DOC, FACETS, MULTI_VALUED_FACETS, VALUE_SEP, normalize_value
+import numpy as np
 
-_NO_ROW = -1
-_DATE_SCALE = 10 ** 20          # added_num (microseconds) fits below this
-_UNDATED_OLDEST = 99_999_999     # sorts after every yyyymmdd
+from .schema import DOC, FACETS, MULTI_VALUED_FACETS, VALUE_SEP, case_number_variants, normalize_value
+
+_UNDATED = np.iinfo(np.int64).max      # undated documents sort last, newest or oldest first
 
 
 class _Interner:
     """Facet value -> small int code, merging values that differ only by case or
-    spacing; remembers the first spelling seen for display. Code 0 is 'none'."""
+    spacing; remembers the first spelling seen for display. Code 0 is 'none'.
+    Also maps each term a filter can name (the normalised value, and for case
+    numbers their short forms: what ``schema.FacetField.terms`` indexes) to codes."""
 
     def __init__(self):
         self.codes: dict[tuple[str, str], int] = {}
         self.display: list[str] = [""]
+        self.by_term: dict[tuple[str, str], set[int]] = {}
         self._raw: dict[tuple[str, bytes], int] = {}
 
     def code(self, facet: str, raw: bytes) -> int:
@@ -42,6 +43,9 @@ class _Interner:
             if code is None:
                 code = self.codes[key] = len(self.display)
                 self.display.append(value)
+                terms = case_number_variants(value) if facet == "case_number" else {key[1]}
+                for term in terms:
+                    self.by_term.setdefault((facet, term), set()).add(code)
             self._raw[(facet, raw)] = code
         return code
 
@@ -52,124 +56,169 @@ class _SegmentArrays:
             docnums = list(reader.postings("type", DOC.encode()).all_ids())
         else:
             docnums = []
-        self.docnums = docnums
-        self.codes: dict[str, object] = {}
+        self.docnums = array("i", docnums)
+        self.codes: dict[str, array] = {}
+        self.lengths: dict[str, array] = {}       # multi-valued: values per document
+        sep = VALUE_SEP.encode()
         for facet in FACETS:
             column = reader.column_reader(facet, translate=False) if docnums else None
             raws = [column[d] for d in docnums]
             if facet in MULTI_VALUED_FACETS:
-                empty: tuple[int, ...] = ()
-                self.codes[facet] = [
-                    tuple(interner.code(facet, v) for v in raw.split(VALUE_SEP.encode())) if raw else empty
-                    for raw in raws
-                ]
+                flat, lengths = array("i"), array("i")
+                for raw in raws:
+                    values = raw.split(sep) if raw else ()
+                    flat.extend(interner.code(facet, v) for v in values)
+                    lengths.append(len(values))
+                self.codes[facet], self.lengths[facet] = flat, lengths
             else:
                 self.codes[facet] = array("i", (interner.code(facet, raw) if raw else 0 for raw in raws))
-        newest: list[int] = []
-        oldest: list[int] = []
-        self.newest, self.oldest = newest, oldest
         self.dates = array("i")          # yyyymmdd, 0 when undated
+        self.added = array("q")          # microseconds
         self.ids: list[str] = []         # the repository ids: the last tie-break of every sort
-        if not docnums:
-            return
-        dates = reader.column_reader("date_num", translate=False)
-        added = reader.column_reader("added_num", translate=False)
-        ids = reader.column_reader("id", translate=False)
-        self.ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in map(ids.__getitem__, docnums)]
-        for d in docnums:
-            date, tie = dates[d], _DATE_SCALE - added[d]
-            self.dates.append(date)
-            # ascending order of both keys: newest = date desc, oldest = date asc;
-            # undated last in both; ties: most recently added first.
-            newest.append((_UNDATED_OLDEST - date if date else _UNDATED_OLDEST + 1) * _DATE_SCALE + tie)
-            oldest.append((date if date else _UNDATED_OLDEST) * _DATE_SCALE + tie)
+        if docnums:
+            dates = reader.column_reader("date_num", translate=False)
+            added = reader.column_reader("added_num", translate=False)
+            ids = reader.column_reader("id", translate=False)
+            self.dates.extend(map(dates.__getitem__, docnums))
+            self.added.extend(map(added.__getitem__, docnums))
+            self.ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in map(ids.__getitem__, docnums)]
+
+
+def _join(parts: list[array], dtype) -> np.ndarray:
+    return np.concatenate([np.frombuffer(p, dtype=dtype) for p in parts]) if parts else np.zeros(0, dtype)
 
 
 class View:
-    """The arrays for one searcher (one index generation)."""
+    """The arrays for one searcher (one index generation). Rows are documents
+    (``type=doc`` entries); masks are boolean arrays over rows."""
 
-    def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, display: list[str]):
-        self.row_of = array("i", [_NO_ROW]) * doc_count_all
-        self.codes: dict[str, object] = {}
-        self.newest: list[int] = []
-        self.oldest: list[int] = []
-        self.dates = array("i")
-        self.ids: list[str] = []
-        self.display = display
+    def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, interner: _Interner):
+        self._interner = interner
+        self.display = interner.display
+        self.docnum_of_row = np.concatenate(
+            [np.frombuffer(seg.docnums, dtype=np.int32).astype(np.int64) + offset for seg, offset in segments]
+            or [np.zeros(0, np.int64)])
+        self.size = n = len(self.docnum_of_row)
+        self.row_of = np.full(doc_count_all, -1, dtype=np.int64)
+        self.row_of[self.docnum_of_row] = np.arange(n)
+        self.codes: dict[str, np.ndarray] = {}
+        self.owner: dict[str, np.ndarray] = {}    # multi-valued: the row of each value in codes
         for facet in FACETS:
-            self.codes[facet] = [] if facet in MULTI_VALUED_FACETS else array("i")
-        row = 0
-        for seg, offset in segments:
-            for d in seg.docnums:
-                self.row_of[offset + d] = row
-                row += 1
-            for facet in FACETS:
-                self.codes[facet].extend(seg.codes[facet])
-            self.newest.extend(seg.newest)
-            self.oldest.extend(seg.oldest)
-            self.dates.extend(seg.dates)
-            self.ids.extend(seg.ids)
-
-    def rows(self, docnums) -> list[int]:
-        return [r for r in map(self.row_of.__getitem__, docnums) if r != _NO_ROW]
-
-    def count(self, rows: list[int], facets=FACETS) -> dict[str, list[tuple[str, int]]]:
-        """Value counts per facet over the given rows: (value as given, count),
-        by count descending then value."""
-        display = self.display
-        out: dict[str, list[tuple[str, int]]] = {}
-        for facet in facets:
-            getter = self.codes[facet].__getitem__
+            self.codes[facet] = _join([seg.codes[facet] for seg, _ in segments], np.int32)
             if facet in MULTI_VALUED_FACETS:
-                counts = Counter(chain.from_iterable(map(getter, rows)))
-            else:
-                counts = Counter(map(getter, rows))
-                counts.pop(0, None)
-            pairs = [(display[code], n) for code, n in counts.items()]
-            pairs.sort(key=lambda p: (-p[1], p[0].casefold(), p[0]))
-            out[facet] = pairs
-        return out
+                lengths = _join([seg.lengths[facet] for seg, _ in segments], np.int32)
+                self.owner[facet] = np.repeat(np.arange(n), lengths)
+        self.dates = _join([seg.dates for seg, _ in segments], np.int32)
+        self.added = _join([seg.added for seg, _ in segments], np.int64)
+        self.ids: list[str] = [i for seg, _ in segments for i in seg.ids]
 
-    def in_dates(self, docnums, date_from: int, date_to: int) -> list[int]:
-        """The docnums (of type=doc documents) dated within [date_from, date_to]
-        (yyyymmdd, inclusive); undated documents never are."""
-        row_of, dates = self.row_of, self.dates
-        lo = max(1, date_from)
-        out = []
-        for d in docnums:
-            row = row_of[d]
-            if row != _NO_ROW and lo <= dates[row] <= date_to:
-                out.append(d)
-        return out
+    # ---- masks -------------------------------------------------------------------
 
-    def top_by_date(self, docnums, limit: int, newest: bool) -> list[int]:
-        """The first ``limit`` docnums in date order (undated last; ties: most
-        recently added first, then by id: the order never depends on docnums)."""
-        keys = self.newest if newest else self.oldest
-        row_of, ids = self.row_of, self.ids
-        rows = [(keys[r], ids[r], d) for r, d in zip(map(row_of.__getitem__, docnums), docnums) if r != _NO_ROW]
-        return list(map(itemgetter(2), _smallest(rows, limit)))
+    def rows(self, docnums) -> np.ndarray:
+        """The rows of these global docnums, those that are documents (not pages)."""
+        rows = self.row_of[np.fromiter(docnums, dtype=np.int64)]
+        return rows[rows >= 0]
 
-    def top_by_score(self, scored, limit: int) -> list[int]:
-        """The first ``limit`` of (score, docnum) pairs: highest score first;
+    def mask_of(self, docnums) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.rows(docnums)] = True
+        return mask
+
+    def facet_mask(self, facet: str, values) -> np.ndarray:
+        """Rows holding any of these values (compared as filters compare them:
+        normalised, case numbers also by their short forms)."""
+        codes: set[int] = set()
+        for value in values:
+            codes |= self._interner.by_term.get((facet, normalize_value(value)), set())
+        hit = np.isin(self.codes[facet], np.fromiter(codes, dtype=np.int32, count=len(codes)))
+        if facet not in MULTI_VALUED_FACETS:
+            return hit
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.owner[facet][hit]] = True
+        return mask
+
+    def date_mask(self, date_from: int, date_to: int) -> np.ndarray:
+        """Rows dated within [date_from, date_to] (yyyymmdd, inclusive); undated never are."""
+        return (self.dates >= max(1, date_from)) & (self.dates <= date_to)
+
+    @cached_property
+    def is_doc(self) -> bytes:
+        """One byte per global docnum: 1 for a document's entry (not a page or vocabulary entry)."""
+        flags = np.zeros(len(self.row_of), dtype=np.uint8)
+        flags[self.docnum_of_row] = 1
+        return flags.tobytes()
+
+    def docnum_flags(self, mask: np.ndarray | None) -> bytes:
+        """``is_doc`` narrowed to the rows of ``mask``: cheap per-docnum tests in a Python loop."""
+        if mask is None:
+            return self.is_doc
+        flags = np.zeros(len(self.row_of), dtype=np.uint8)
+        flags[self.docnum_of_row[mask]] = 1
+        return flags.tobytes()
+
+    # ---- counts ------------------------------------------------------------------
+
+    def count(self, mask: np.ndarray | None, facets=FACETS) -> dict[str, list[tuple[str, int]]]:
+        """Value counts per facet over the rows of ``mask`` (None: every row):
+        (value as first seen, count), by count descending then value."""
+        if mask is None:
+            return {facet: self._all_counts[facet] for facet in facets}
+        return {facet: self._count(facet, mask) for facet in facets}
+
+    @cached_property
+    def _all_counts(self) -> dict[str, list[tuple[str, int]]]:
+        everything = np.ones(self.size, dtype=bool)
+        return {facet: self._count(facet, everything) for facet in FACETS}
+
+    def _count(self, facet: str, mask: np.ndarray) -> list[tuple[str, int]]:
+        codes = self.codes[facet]
+        selected = codes[mask[self.owner[facet]]] if facet in MULTI_VALUED_FACETS else codes[mask]
+        counts = np.bincount(selected)
+        display = self.display
+        pairs = [(display[code], int(counts[code])) for code in np.flatnonzero(counts) if code]
+        pairs.sort(key=lambda p: (-p[1], p[0].casefold(), p[0]))
+        return pairs
+
+    # ---- order -------------------------------------------------------------------
+
+    @cached_property
+    def newest_rank(self) -> np.ndarray:
+        """Each row's position in newest-first order (undated last; equal dates:
+        most recently added first, then by id: never by docnum)."""
+        return self._rank(np.where(self.dates > 0, -self.dates.astype(np.int64), _UNDATED))
+
+    @cached_property
+    def oldest_rank(self) -> np.ndarray:
+        return self._rank(np.where(self.dates > 0, self.dates.astype(np.int64), _UNDATED))
+
+    def _rank(self, date_key: np.ndarray) -> np.ndarray:
+        order = np.lexsort((np.array(self.ids, dtype=str), -self.added, date_key))
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[order] = np.arange(self.size)
+        return rank
+
+    def top_by_date(self, mask: np.ndarray | None, limit: int, newest: bool) -> list[int]:
+        """The docnums of the first ``limit`` rows of ``mask`` (None: all) in date order."""
+        rank = self.newest_rank if newest else self.oldest_rank
+        rows = np.arange(self.size) if mask is None else np.flatnonzero(mask)
+        return self._first(rows, rank[rows], limit)
+
+    def top_by_score(self, rows: np.ndarray, scores: np.ndarray, limit: int) -> list[int]:
+        """The docnums of the ``limit`` best-scored rows: highest score first;
         equal scores newest first, then by id."""
-        keys, row_of, ids = self.newest, self.row_of, self.ids
-        if limit < len(scored):
-            # Only the scores that can make the page need the full sort key.
-            kth = heapq.nlargest(limit, map(itemgetter(0), scored))[-1]
-            scored = [p for p in scored if p[0] >= kth]
-        rows = []
-        for score, d in scored:
-            r = row_of[d]
-            rows.append((-score, keys[r], ids[r], d) if r != _NO_ROW else (-score, 0, "", d))
-        return list(map(itemgetter(3), _smallest(rows, limit)))
+        if limit < len(rows):
+            # Only the scores that can make the page (ties included) need ranking.
+            kth = -np.partition(-scores, limit - 1)[limit - 1]
+            keep = scores >= kth
+            rows, scores = rows[keep], scores[keep]
+        order = np.lexsort((self.newest_rank[rows], -scores))[:limit]
+        return self.docnum_of_row[rows[order]].tolist()
 
-
-def _smallest(rows: list, limit: int) -> list:
-    if limit < len(rows) // 4:
-        return heapq.nsmallest(limit, rows)
-    rows.sort()
-    return rows[:limit]
+    def _first(self, rows: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
+        if limit < len(rows):
+            part = np.argpartition(keys, limit - 1)[:limit]
+            rows, keys = rows[part], keys[part]
+        return self.docnum_of_row[rows[np.argsort(keys, kind="stable")]].tolist()
 
 
 class FacetCache:
@@ -197,4 +246,4 @@ class FacetCache:
             for segid in list(self._segments):
                 if segid not in live:
                     del self._segments[segid]
-            return View(parts, reader.doc_count_all(), self._interner.display)
+            return View(parts, reader.doc_count_all(), self._interner)

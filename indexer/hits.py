@@ -28,7 +28,7 @@ class HitBuilder:
                 snip = plain_snippet(fields.get("text", ""))
             else:
                 page_doc = best_page.get(doc_id)
-                text = (self.searcher.stored_fields(page_doc).get("text", "") if page_doc is not None
+                text = (self.searcher.stored_fields(page_doc).get("page_text", "") if page_doc is not None
                         else fields.get("text", ""))
                 snip = snippet(text, terms, analyzer)
             hits.append(Hit(id=doc_id, kind=fields.get("kind", ""), title=fields.get("title", ""),

@@ -17,7 +17,7 @@ import re
 from whoosh import analysis, columns, fields, formats
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place")
 MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
@@ -26,6 +26,7 @@ MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
 VALUE_SEP = "\x1f"
 
 DOC, PAGE, VOCAB = "doc", "page", "vocab"
+PAGE_FIELD = "page_text"
 
 # Text fields searched when a query names no field, with their boosts.
 DEFAULT_FIELDS = ("title", "text", "meta")
@@ -159,8 +160,12 @@ def build_schema() -> fields.Schema:
         page=fields.COLUMN(columns.NumericColumn("I", default=0)),
         page_count=fields.STORED(),
         title=fields.TEXT(stored=True, **text),
-        # doc: full text (stored: the first STORED_TEXT_CHARS, for snippets); page: the page's text
+        # doc only: full text (stored: the first STORED_TEXT_CHARS, for snippets)
         text=fields.TEXT(stored=True, **text),
+        # page only: the page's text. A field of its own, so a search for documents
+        # never walks page postings (at 100k documents, 190k pages: 2/3 of "text")
+        # and pages do not skew the document text's average length in BM25F.
+        page_text=fields.TEXT(stored=True, **text),
         # doc only: metadata as searchable words (people, places, case number...)
         meta=fields.TEXT(**text),
         # vocab only (one per indexing batch): whole words for "did you mean"

@@ -12,7 +12,7 @@ from .writer import WRITER_DELAY
 
 _OPEN_RETRIES = 10
 _EAGER_COLUMNS = (*FACETS, "date_num", "added_num", "id", "page")
-_SCORED_FIELDS = ("title", "text", "meta", "words")
+_SCORED_FIELDS = ("title", "text", "meta", "page_text", "words")
 
 
 class Snapshot:

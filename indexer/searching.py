@@ -2,64 +2,74 @@
 (scored when the order is relevance), and the total, the facet counts and the
 page of hits all come from that one list.
 
-Filters: facet values are Whoosh terms (exact, normalised, with case-number
-short forms); the date range is checked against the in-memory date array of
-the facet view (no term-range expansion per segment); ``type=doc`` keeps pages
-and vocabulary entries out.
+Filters: facet values are matched against the view's in-memory codes (exact,
+normalised, with case-number short forms, as the index's facet terms are); the
+date range against its date array; only document entries count (pages and
+vocabulary entries are never rows of the view).
 """
 from __future__ import annotations
 
-from whoosh import collectors, query
+import numpy as np
+from whoosh import query
 
 from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
 from .query import UserQuery, suggest
-from .schema import DOC, FACETS, normalize_value
+from .schema import FACETS
 from .search import SearchQuery, SearchResult
 
 SUGGEST_BELOW = 3            # offer "did you mean" when a query has fewer hits than this
 
 
-class ScoreAll(collectors.ScoredCollector):
-    """Every match with its score: (score, global docnum) in ``scored``. No
-    block-quality skipping (every match is needed for the total and the facets)."""
-
-    def __init__(self, keep=None):
-        super().__init__()
-        self.keep = keep            # global docnums -> the ones to keep, or None
-        self.scored: list[tuple[float, int]] = []
-
-    def collect_matches(self):
-        offset, final = self.offset, self.final_fn
-        scored, top = self.scored, self.top_searcher
-        keep = self.keep
-        if keep is not None:
-            allowed = keep(offset + d for d in self.matcher.all_ids())
-            # Re-run the matcher only over the kept documents, scoring those.
-            self.matcher = self.q.matcher(self.subsearcher, self.context)
-            matcher = self.matcher
-            for g in allowed:
-                sub = g - offset
-                if matcher.id() < sub:
-                    matcher.skip_to(sub)
+def score_matches(searcher, q: query.Query, wanted: bytes) -> tuple[list[int], list[int], list[float]]:
+    """One pass over the matches of ``q``: every matching global docnum (for the
+    total and the facets), and the docnums and scores of those flagged in
+    ``wanted`` (documents passing the filters). Only those are scored, and
+    every one of them is: Whoosh's block-quality skipping is not used (it
+    needs a top-N collector, and it dropped documents that belonged in the top
+    10 on this index)."""
+    matched: list[int] = []
+    docnums: list[int] = []
+    scores: list[float] = []
+    final = searcher.weighting.final if searcher.weighting.use_final else None
+    context = searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = q.matcher(subsearcher, context)
+        if not matcher.is_active():
+            continue
+        matcher = matcher.replace(0)
+        add_match, add_doc, add_score = matched.append, docnums.append, scores.append
+        while matcher.is_active():
+            g = offset + matcher.id()
+            add_match(g)
+            if wanted[g]:
                 score = matcher.score()
-                scored.append((final(top, g, score) if final else score, g))
-            return
-        for sub in self.matches():
-            score = self.matcher.score()
-            g = offset + sub
-            scored.append((final(top, g, score) if final else score, g))
-
-    def _collect(self, global_docnum, score):  # pragma: no cover - collect_matches does it
-        self.scored.append((score, global_docnum))
+                add_doc(g)
+                add_score(final(searcher, g, score) if final else score)
+            matcher.next()
+    return matched, docnums, scores
 
 
 def _date_int(value: str | None, default: int) -> int:
     return int(value.replace("-", "")) if value else default
 
 
+def _all(masks: list[np.ndarray]) -> np.ndarray | None:
+    """The rows in every mask (None: no masks, every row)."""
+    if not masks:
+        return None
+    out = masks[0].copy()
+    for mask in masks[1:]:
+        out &= mask
+    return out
+
+
 class Search:
+    """Filters and the date range are masks over the view's rows (no Whoosh
+    terms); the user's query runs once, alone, over the index; a facet that is
+    filtered on is counted against the other filters only."""
+
     def __init__(self, searcher, view: View, q: SearchQuery):
         self.searcher = searcher
         self.view = view
@@ -68,48 +78,42 @@ class Search:
         self.q = q
         text = q.text.strip()
         self.user = UserQuery(text, self.schema, self.reader) if text and text != "*" else None
-        if q.date_from or q.date_to:
-            lo, hi = _date_int(q.date_from, 0), _date_int(q.date_to, 99_999_999)
-            self.keep = lambda docnums: view.in_dates(docnums, lo, hi)
-        else:
-            self.keep = None
+        self.dates = (view.date_mask(_date_int(q.date_from, 0), _date_int(q.date_to, 99_999_999))
+                      if q.date_from or q.date_to else None)
+        self.filters = {name: view.facet_mask(name, values) for name, values in q.filters.items()}
 
-    def _filter_query(self, without: str | None = None) -> query.Query:
-        clauses: list[query.Query] = [query.Term("type", DOC)]
-        for name, values in self.q.filters.items():
-            if name == without:
-                continue
-            terms = [query.Term(name, normalize_value(v)) for v in values]
-            clauses.append(terms[0] if len(terms) == 1 else query.Or(terms))
-        return query.And(clauses)
+    def _allowed(self, without: str | None = None) -> np.ndarray | None:
+        """Rows within the date range and every filter except ``without``."""
+        masks = [m for name, m in self.filters.items() if name != without]
+        return _all(masks + ([self.dates] if self.dates is not None else []))
 
-    def _main_query(self, user: UserQuery | None, without: str | None = None) -> query.Query:
-        filters = self._filter_query(without)
+    def _matching(self, user: UserQuery | None) -> np.ndarray | None:
+        """Rows the text query matches (None: no text query, every row)."""
         if user is None:
-            return filters
-        return query.And([user.q, query.ConstantScoreQuery(filters, 0.0)])
-
-    def _matching(self, main: query.Query) -> list[int]:
-        docnums = self.searcher.docs_for_query(main)
-        return self.keep(docnums) if self.keep else list(docnums)
+            return None
+        return self.view.mask_of(self.searcher.docs_for_query(user.q))
 
     def run(self) -> SearchResult:
         q = self.q
-        main = self._main_query(self.user)
         start = (q.page - 1) * q.per_page
         limit = start + q.per_page
+        allowed = self._allowed()
         try:
             if self.user is not None and q.sort == "relevance":
-                collector = ScoreAll(self.keep)
-                self.searcher.search_with_collector(main, collector)
-                docnums = [d for _, d in collector.scored]
-                top = self.view.top_by_score(collector.scored, limit)[start:] if start < len(docnums) else []
+                matched_docnums, docnums, scores = score_matches(
+                    self.searcher, self.user.q, self.view.docnum_flags(allowed))
+                matched = self.view.mask_of(matched_docnums)
+                rows = self.view.row_of[np.array(docnums, dtype=np.int64)]
+                total = len(rows)
+                top = (self.view.top_by_score(rows, np.array(scores, dtype=np.float64), limit)[start:]
+                       if start < total else [])
             else:
-                docnums = self._matching(main)
-                top = (self.view.top_by_date(docnums, limit, newest=q.sort != "oldest")[start:]
-                       if start < len(docnums) else [])
-            total = len(docnums)
-            counts = self._facet_counts(docnums)
+                matched = self._matching(self.user)
+                selected = _all([m for m in (matched, allowed) if m is not None])
+                total = self.view.size if selected is None else int(selected.sum())
+                top = (self.view.top_by_date(selected, limit, newest=q.sort != "oldest")[start:]
+                       if start < total else [])
+            counts = self._facet_counts(matched)
             hits = HitBuilder(self.searcher, self.user).hits(top)
         except QueryError:
             raise
@@ -123,13 +127,14 @@ class Search:
                             hits=tuple(hits), facets={f: counts[f] for f in FACETS},
                             suggestion=self._suggestion(total))
 
-    def _facet_counts(self, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
+    def _facet_counts(self, matched: np.ndarray | None) -> dict[str, list[tuple[str, int]]]:
         """Counts over the results; a facet that is filtered on is counted without its
         own filter, so it still lists the values one could add to it (OR)."""
-        counts = self.view.count(self.view.rows(docnums))
-        for name in self.q.filters:
-            others = self._matching(self._main_query(self.user, without=name))
-            counts.update(self.view.count(self.view.rows(others), facets=(name,)))
+        def rows(without=None):
+            return _all([m for m in (matched, self._allowed(without)) if m is not None])
+        counts = self.view.count(rows())
+        for name in self.filters:
+            counts.update(self.view.count(rows(without=name), facets=(name,)))
         return counts
 
     def _suggestion(self, total: int) -> str | None:
@@ -140,7 +145,8 @@ class Search:
             return None
         try:
             alt = UserQuery(corrected, self.schema, self.reader)
-            better = len(self._matching(self._main_query(alt)))
+            selected = _all([m for m in (self._matching(alt), self._allowed()) if m is not None])
+            better = self.view.size if selected is None else int(selected.sum())
         except QueryError:
             return None
         return corrected if better > total else None

@@ -92,8 +92,10 @@ class View:
     """The arrays for one searcher (one index generation). Rows are documents
     (``type=doc`` entries); masks are boolean arrays over rows."""
 
-    def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, interner: _Interner):
+    def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, interner: _Interner,
+                 lengths: dict):
         self._interner = interner
+        self.lengths = lengths      # field lengths by (segment id, field), for ``termscores``
         self.display = interner.display
         self.docnum_of_row = np.concatenate(
             [np.frombuffer(seg.docnums, dtype=np.int32).astype(np.int64) + offset for seg, offset in segments]
@@ -141,20 +143,12 @@ class View:
         """Rows dated within [date_from, date_to] (yyyymmdd, inclusive); undated never are."""
         return (self.dates >= max(1, date_from)) & (self.dates <= date_to)
 
-    @cached_property
-    def is_doc(self) -> bytes:
-        """One byte per global docnum: 1 for a document's entry (not a page or vocabulary entry)."""
-        flags = np.zeros(len(self.row_of), dtype=np.uint8)
-        flags[self.docnum_of_row] = 1
-        return flags.tobytes()
-
-    def docnum_flags(self, mask: np.ndarray | None) -> bytes:
-        """``is_doc`` narrowed to the rows of ``mask``: cheap per-docnum tests in a Python loop."""
-        if mask is None:
-            return self.is_doc
-        flags = np.zeros(len(self.row_of), dtype=np.uint8)
-        flags[self.docnum_of_row[mask]] = 1
-        return flags.tobytes()
+    def docnum_flags(self, mask: np.ndarray | None) -> np.ndarray:
+        """Per global docnum: True for the entries of the rows of ``mask`` (None:
+        every document; never a page or vocabulary entry)."""
+        flags = np.zeros(len(self.row_of), dtype=bool)
+        flags[self.docnum_of_row if mask is None else self.docnum_of_row[mask]] = True
+        return flags
 
     # ---- counts ------------------------------------------------------------------
 
@@ -228,6 +222,7 @@ class FacetCache:
         self._lock = threading.Lock()
         self._interner = _Interner()
         self._segments: dict[str, _SegmentArrays] = {}
+        self._lengths: dict[tuple[str, str], object] = {}
 
     def view(self, searcher) -> View:
         with self._lock:
@@ -246,4 +241,7 @@ class FacetCache:
             for segid in list(self._segments):
                 if segid not in live:
                     del self._segments[segid]
-            return View(parts, reader.doc_count_all(), self._interner)
+            for key in list(self._lengths):
+                if key[0] not in live:
+                    del self._lengths[key]
+            return View(parts, reader.doc_count_all(), self._interner, self._lengths)

@@ -15,6 +15,7 @@ from whoosh import query
 from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
+from . import termscores
 from .query import UserQuery, suggest
 from .schema import FACETS
 from .search import SearchQuery, SearchResult
@@ -91,7 +92,22 @@ class Search:
         """Rows the text query matches (None: no text query, every row)."""
         if user is None:
             return None
-        return self.view.mask_of(self.searcher.docs_for_query(user.q))
+        fast = termscores.evaluate(user.q, self.searcher, self.view.lengths)
+        return self.view.mask_of(fast[0] if fast is not None else self.searcher.docs_for_query(user.q))
+
+    def _scored(self, user: UserQuery, allowed: np.ndarray | None):
+        """Rows the text query matches; and the rows among them passing the
+        filters, with their scores."""
+        flags = self.view.docnum_flags(allowed)
+        fast = termscores.evaluate(user.q, self.searcher, self.view.lengths)
+        if fast is not None:
+            matched_docnums, all_scores = fast
+            keep = flags[matched_docnums]
+            docnums, scores = matched_docnums[keep], all_scores[keep]
+        else:
+            matched_docnums, docnums, scores = score_matches(self.searcher, user.q, flags.tobytes())
+        rows = self.view.row_of[np.asarray(docnums, dtype=np.int64)]
+        return self.view.mask_of(matched_docnums), rows, np.asarray(scores, dtype=np.float64)
 
     def run(self) -> SearchResult:
         q = self.q
@@ -100,13 +116,9 @@ class Search:
         allowed = self._allowed()
         try:
             if self.user is not None and q.sort == "relevance":
-                matched_docnums, docnums, scores = score_matches(
-                    self.searcher, self.user.q, self.view.docnum_flags(allowed))
-                matched = self.view.mask_of(matched_docnums)
-                rows = self.view.row_of[np.array(docnums, dtype=np.int64)]
+                matched, rows, scores = self._scored(self.user, allowed)
                 total = len(rows)
-                top = (self.view.top_by_score(rows, np.array(scores, dtype=np.float64), limit)[start:]
-                       if start < total else [])
+                top = self.view.top_by_score(rows, scores, limit)[start:] if start < total else []
             else:
                 matched = self._matching(self.user)
                 selected = _all([m for m in (matched, allowed) if m is not None])

@@ -2,13 +2,15 @@
 
 Whoosh scores one document at a time through a tree of matchers, in Python: at
 100k documents that was most of a one-word search. For queries made only of
-terms joined by AND, OR and NOT (what the search box makes of plain words),
+terms and exact phrases joined by AND, OR and NOT (what the search box makes
+of plain words and quotes),
 ``evaluate`` reads each term's postings a block at a time and computes, for
 every document at once, the score Whoosh's matchers would give: BM25F with
 Whoosh's own scorer parameters (idf, average field length, B, K1), the field
 lengths from the same length columns, term boosts multiplied in, sums over AND
-and OR. Anything else (phrases, expanded wildcards, ranges, another weighting)
-returns None and goes through Whoosh's matchers. ``tests/indexer/test_termscores.py``
+and OR. Exact phrases are the AND of their words, then the positions are
+checked for those candidates only. Anything else (wildcards, ranges, sloppy
+phrases, another weighting) returns None and goes through Whoosh's matchers. ``tests/indexer/test_termscores.py``
 checks both paths give the same matches and scores.
 
 It reads two Whoosh 2.7 internals (posting blocks, the raw length column);
@@ -55,6 +57,8 @@ def evaluate(q: query.Query, searcher, lengths: dict) -> tuple[np.ndarray, np.nd
 def _supported(q: query.Query) -> bool:
     if isinstance(q, query.Term):
         return True
+    if isinstance(q, query.Phrase):      # exact phrases; a slop ("a b"~3) goes to Whoosh
+        return q.slop == 1 and bool(q.words)
     if isinstance(q, (query.And, query.Or)):
         if q.boost != 1.0 or (isinstance(q, query.Or) and (q.minmatch or q.scale)):
             return False
@@ -71,15 +75,25 @@ class _Segment:
         self.sub, self.top, self.lengths = sub, top, lengths
         self.reader = sub.reader()
         self.n = self.reader.doc_count_all()
-        self.segid = self.reader.segment().segment_id() if hasattr(self.reader, "segment") else None
+        segment = self.reader.segment() if hasattr(self.reader, "segment") else None
+        self.segid = segment.segment_id() if segment is not None else None
         self.live = np.ones(self.n, dtype=bool)
         deleted = getattr(self.reader, "deleted_docs_set", None) or ()
         if deleted:
             self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
 
     def eval(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """(matches, scores) over the segment's docnums; a score is 0 where there is no match
+        (an OR adds its parts' scores, and a non-match must add nothing)."""
+        present, scores = self._eval(q)
+        scores[~present] = 0.0
+        return present, scores
+
+    def _eval(self, q) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(q, query.Term):
             return self._term(q)
+        if isinstance(q, query.Phrase):
+            return self._phrase(q)
         if isinstance(q, query.Not):
             # Whoosh's InverseMatcher: every document the child does not match, scored 1.0
             present = ~self.eval(q.query)[0]
@@ -102,46 +116,83 @@ class _Segment:
 
     def _term(self, q: query.Term):
         present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
-        schema = self.reader.schema
-        if q.fieldname not in schema:
-            return present, scores
-        field = schema[q.fieldname]
-        try:
-            btext = field.to_bytes(q.text)
-        except ValueError:
-            return present, scores
-        if (q.fieldname, btext) not in self.reader:
-            return present, scores
-        ids, weights = self._postings(q.fieldname, btext)
-        present[ids] = True
-        scorer = self.top.weighting.scorer(self.sub, q.fieldname, btext)
-        if type(scorer) is BM25FScorer:
-            fl = self._lengths(q.fieldname)[ids]
-            tf = weights
-            s = scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + scorer.K1 * ((1 - scorer.B) + scorer.B * fl / scorer.avgfl)))
-        elif type(scorer) is WeightScorer:      # fields without lengths (facets)
-            s = weights
-        else:
-            raise Unsupported(type(scorer).__name__)
-        scores[ids] = s * q.boost if q.boost != 1.0 else s
+        postings = self._postings(q.fieldname, q.text)
+        if postings is not None:
+            ids, weights, _ = postings
+            present[ids] = True
+            scores[ids] = self._scores(q.fieldname, q.text, ids, weights) * q.boost
         return present, scores
 
-    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def _phrase(self, q: query.Phrase):
+        """Whoosh's phrase matcher: the documents holding the words at
+        consecutive positions, scored as the sum of the words' scores."""
+        present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
+        field = self.reader.schema[q.fieldname] if q.fieldname in self.reader.schema else None
+        if field is not None and not field.format.supports("positions"):
+            raise Unsupported("no positions")      # Whoosh's own error tells the user
+        words = [self._postings(q.fieldname, w, values=True) for w in q.words]
+        if not words or any(w is None for w in words):
+            return present, scores
+        candidates = np.ones(self.n, dtype=bool)
+        for word, (ids, weights, _) in zip(q.words, words):
+            mask = np.zeros(self.n, dtype=bool)
+            mask[ids] = True
+            candidates &= mask
+            scores[ids] += self._scores(q.fieldname, word, ids, weights)
+        docs = np.flatnonzero(candidates)
+        decode = self.reader.schema[q.fieldname].format.decode_positions
+        values = [[vals[i] for i in np.searchsorted(ids, docs).tolist()] for ids, _, vals in words]
+        for n, doc in enumerate(docs.tolist()):
+            starts = set(decode(values[0][n]))
+            for offset in range(1, len(words)):
+                starts &= {p - offset for p in decode(values[offset][n])}
+                if not starts:
+                    break
+            else:
+                present[doc] = True
+        scores *= q.boost
+        return present, scores
+
+    def _postings(self, fieldname: str, text, values: bool = False):
+        """(ids, weights, values or None) of a term in this segment; None without postings."""
+        schema = self.reader.schema
+        if fieldname not in schema:
+            return None
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+        if (fieldname, btext) not in self.reader:
+            return None
         m = self.reader.postings(fieldname, btext)
         if isinstance(m, FilterMatcher):       # deleted documents: ``live`` drops them
             m = m.child
         if type(m) is not W3LeafMatcher:
             raise Unsupported(type(m).__name__)
-        ids, weights = [], []
+        ids, weights, vals = [], [], []
         while m.is_active():
             m._read_ids()
             m._read_weights()
             ids.append(np.asarray(m._ids, dtype=np.int64))
             weights.append(np.asarray(m._weights, dtype=np.float64))
+            if values:
+                m._read_values()
+                vals.extend(m._values)
             m._next_block()
         if not ids:
-            return np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(ids), np.concatenate(weights)
+            return None
+        return np.concatenate(ids), np.concatenate(weights), (vals if values else None)
+
+    def _scores(self, fieldname: str, text, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        btext = self.reader.schema[fieldname].to_bytes(text)
+        scorer = self.top.weighting.scorer(self.sub, fieldname, btext)
+        if type(scorer) is BM25FScorer:
+            fl = self._lengths(fieldname)[ids]
+            tf = weights
+            return scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + scorer.K1 * ((1 - scorer.B) + scorer.B * fl / scorer.avgfl)))
+        if type(scorer) is WeightScorer:      # fields without lengths (facets)
+            return weights
+        raise Unsupported(type(scorer).__name__)
 
     def _lengths(self, fieldname: str) -> np.ndarray:
         key = (self.segid, fieldname)

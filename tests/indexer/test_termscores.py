@@ -47,7 +47,10 @@ def index(tmp_path_factory):
 
 QUERIES = ["health", "Court", "health AND insurance", "health OR fraud", "court NOT appeal",
            "motion dismiss", "title:vaccine", "kind:release", "medicare drug prices",
-           "(health OR fraud) AND (court OR state)", "nosuchword", "health AND nosuchword"]
+           "(health OR fraud) AND (court OR state)", "(health AND insurance) OR fraud", "nosuchword", "health AND nosuchword",
+           '"district court"', '"health insurance"', '"motion to dismiss"', '"court court"',
+           '"family separation" AND health', '"drug prices" OR medicare', 'title:"state court"',
+           '"court" NOT "federal agency"', '"nosuchword court"']
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -64,10 +67,10 @@ def test_numpy_scores_equal_whoosh_matcher_scores(index, text):
     np.testing.assert_allclose(fast_scores, scores, rtol=1e-9)
 
 
-def test_phrases_and_wildcards_go_through_whoosh(index):
+def test_sloppy_phrases_and_wildcards_go_through_whoosh(index):
     with index._searchers.reading() as snap:
         searcher = snap.searcher
-        for text in ('"district court"', "heal*", "health AND \"drug prices\""):
+        for text in ('"district court"~3', "heal*", "health AND cour*"):
             q = UserQuery(text, searcher.schema, searcher.reader()).q
             assert termscores.evaluate(q, searcher, snap.view.lengths) is None
 
@@ -80,3 +83,9 @@ def test_deleted_documents_are_not_found(index):
     assert len(found) == len(set(found)) == first.total > 100
     assert not set(found) & deleted
     assert set(found) <= index.doc_ids()
+
+
+def test_an_empty_index_finds_nothing(tmp_path):
+    with Index.open(tmp_path / "index") as ix:
+        result = ix.search(SearchQuery(text="health AND court"))
+    assert (result.total, result.hits) == (0, ())

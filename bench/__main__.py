@@ -31,23 +31,29 @@ def _summaries(lat: dict) -> dict:
 def _build_baselines(args, docs, work, res):
     from .dossier_paths import time_engine
     text_mb = res["corpus"]["text_mb"]
-    builders = [("whoosh", lambda d, p: whoosh_bare.build(d, p, procs=args.whoosh_procs))]
+    builders = [("whoosh", lambda d, p: whoosh_bare.build(d, p, procs=args.whoosh_procs), whoosh_bare)]
     if fts5.available():
-        builders.append(("fts5", fts5.build))
+        builders.append(("fts5", fts5.build, fts5))
     else:
         res["notes"].append("SQLite here has no FTS5: that baseline is skipped")
     if tantivy_engine.available():
-        builders.append(("tantivy", tantivy_engine.build))
+        builders.append(("tantivy", tantivy_engine.build, tantivy_engine))
     else:
         res["notes"].append("tantivy is not installed (pip install tantivy): that baseline is skipped")
     log = queries.build(docs)
-    for name, build in builders:
-        print(f"  building {name} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        engine = build(docs, work / f"baseline-{name}")
-        secs = time.perf_counter() - t0
-        res["build"][name] = {"seconds": secs, "docs_per_s": len(docs) / secs, "text_mb_per_s": text_mb / secs,
-                              "index_mb": dir_size_mb(work / f"baseline-{name}")}
+    for name, build, module in builders:
+        folder = work / f"baseline-{name}"
+        if args.reuse and folder.exists():
+            print(f"  opening the kept {name} index ...", file=sys.stderr, flush=True)
+            engine = module.open_existing(folder)
+            res["build"][name] = {"reused": str(folder), "index_mb": dir_size_mb(folder)}
+        else:
+            print(f"  building {name} ...", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            engine = build(docs, folder)
+            secs = time.perf_counter() - t0
+            res["build"][name] = {"seconds": secs, "docs_per_s": len(docs) / secs, "text_mb_per_s": text_mb / secs,
+                                  "index_mb": dir_size_mb(folder)}
         print(f"  searching {name} ...", file=sys.stderr, flush=True)
         res["search"][name] = _summaries(time_engine(engine, log, args.rounds))
         _checkpoint(res, work)
@@ -61,8 +67,9 @@ def run(args) -> int:
     sections = set(args.sections.split(",")) if args.sections else set(SECTIONS)
     out = Path(args.out)
     work = out / f"run-{args.docs}-s{args.seed}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    if not args.reuse:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
     res = {"date": report.now(), "machine": report.machine(), "versions": report.versions(),
            "command": "python -m bench " + " ".join(sys.argv[1:]), "args": vars(args), "notes": [],
            "build": {}, "search": {}}
@@ -84,7 +91,9 @@ def run(args) -> int:
     n = len(docs)
     del docs
     gc.collect()
-    if sections & {"import", "search", "http", "upload", "reindex"}:
+    if args.reuse and (data / "dossier.sqlite3").exists():
+        res["notes"].append(f"--reuse: searched the kept data folder {data}; nothing imported")
+    elif sections & {"import", "search", "http", "upload", "reindex"}:
         print("  dossier import ...", file=sys.stderr, flush=True)
         res["dossier_import"] = dossier_paths.import_manifest(manifest, data, text_mb, n, work / "import.log")
         _checkpoint(res, work)
@@ -125,7 +134,7 @@ def run(args) -> int:
     path = report.write_json(res, out)
     (out / "latest.md").write_text(text, encoding="utf-8")
     print(f"JSON: {path}", file=sys.stderr)
-    if not args.keep:
+    if not (args.keep or args.reuse):
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -166,6 +175,8 @@ def main(argv=None) -> int:
     r.add_argument("--http-requests", type=int, default=400, help="requests in the sustained run")
     r.add_argument("--whoosh-procs", type=int, default=1, help="bare Whoosh writer processes (procs=)")
     r.add_argument("--keep", action="store_true", help="keep the work folder (corpus, data, indexes)")
+    r.add_argument("--reuse", action="store_true",
+                   help="search the indexes and data folder a --keep run left instead of building them again")
     pr = sub.add_parser("profile", help="pyinstrument over Index.search on a kept data folder")
     pr.add_argument("--data", required=True, help="e.g. bench/out/run-10000-s1/data (from run --keep)")
     pr.add_argument("--docs", type=int, default=10_000)

@@ -52,6 +52,9 @@ class Searcher:
     def __init__(self, data_dir: Path):
         from indexer.index import Index
         self.index = Index.open(data_dir / "index")
+        if self.index.needs_rebuild:      # written by another schema version: it opened empty
+            self.index.close()
+            raise SystemExit(f"the index in {data_dir} needs a rebuild: dossier --data {data_dir} reindex")
 
     def run(self, q: BenchQuery):
         res = self.index.search(search_query(q))

@@ -82,7 +82,8 @@ def render(res: dict) -> str:
     for name in ENGINES:
         if name in b:
             r = b[name]
-            rows.append([name, r["seconds"], r["docs_per_s"], r["text_mb_per_s"], r["index_mb"], None, None, None, None])
+            rows.append([name + (" (kept index, not rebuilt)" if "reused" in r else ""), r.get("seconds"),
+                         r.get("docs_per_s"), r.get("text_mb_per_s"), r["index_mb"], None, None, None, None])
     for key, label in (("dossier_import", "dossier import (full intake)"), ("dossier_reindex", "dossier reindex")):
         r = res.get(key)
         if r:

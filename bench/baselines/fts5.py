@@ -83,6 +83,10 @@ class Engine:
         self.db.close()
 
 
+def open_existing(directory: Path) -> Engine:
+    return Engine(sqlite3.connect(str(directory / "fts.db"), isolation_level=None))
+
+
 def build(docs, directory: Path) -> Engine:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "fts.db"

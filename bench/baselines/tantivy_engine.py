@@ -77,6 +77,10 @@ class Engine:
         pass
 
 
+def open_existing(directory: Path) -> Engine:
+    return Engine(tantivy.Index.open(str(directory)))
+
+
 def build(docs, directory: Path) -> Engine:
     T = tantivy
     directory.mkdir(parents=True, exist_ok=True)

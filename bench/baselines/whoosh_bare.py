@@ -90,6 +90,10 @@ class Engine:
         self.searcher.close()
 
 
+def open_existing(directory: Path) -> Engine:
+    return Engine(index.open_dir(str(directory)))
+
+
 def build(docs, directory: Path, procs: int = 1) -> Engine:
     directory.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(directory), schema())

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -29,11 +31,20 @@ BATCH_TEXT = 32 * 2**20
 # ...or after BATCH_SECONDS: a batch holds the index's write lock, and an upload
 # in another process waits for it (``writer_timeout``, 30 s by default).
 BATCH_SECONDS = 20.0
+# ...or once it holds BATCH_PAGES pages just extracted from PDFs: the final commit
+# is a serial tail (the workers idle), and during a run extraction overlaps the
+# commits, so a PDF run commits more often to keep its last batch small. Runs of
+# other types (and reindexing stored texts) have no such pages and are unaffected.
+BATCH_PAGES = 500
 
 # Extraction takes the largest of the next LOOKAHEAD documents first: one long
 # filing started last keeps one worker busy while the others idle (on the 61 real
 # PDFs of the benchmark one file holds 30% of the pages and sorts near the end).
 LOOKAHEAD = 64
+
+# Documents extracted but not yet indexed, at most: bounds the texts held between
+# extraction and indexing, yet lets the workers go on while a long filing is indexed.
+QUEUE = 64
 
 Progress = Callable[[int], None]
 
@@ -62,6 +73,7 @@ class Indexer:
     batch_size: int = BATCH
     batch_text: int = BATCH_TEXT
     batch_seconds: float = BATCH_SECONDS
+    batch_pages: int = BATCH_PAGES
     lookahead: int = LOOKAHEAD
     _pool: ExtractionPool | None = field(default=None, init=False, repr=False)
 
@@ -83,8 +95,9 @@ class Indexer:
         ``ids`` may be a lazy iterable (an import stores the next document as it
         is pulled): the extraction pool pulls ids whenever a worker is free, so
         extraction of later documents overlaps the storing and indexing of
-        earlier ones, and each document is added to the open batch as soon as its
-        text is ready. Rows are marked indexed after each batch commit."""
+        earlier ones. Each document is indexed as soon as its text is ready, by
+        a thread of its own (``_Run``), so this thread keeps handing files to the
+        workers meanwhile. Rows are marked indexed after each batch commit."""
         run = _Run(self, progress)
         try:
             needing = largest_first(run.feed(iter(ids)), self.lookahead)
@@ -92,11 +105,11 @@ class Indexer:
             if first is not None:
                 items = itertools.chain([first], needing)
                 for doc, extraction in self.pool.extract_many(items):
-                    run.extracted(doc, extraction)
-            run.finish()
+                    run.put((doc, extraction))
         except BaseException:
-            run.cancel()       # nothing of the open batch is indexed; its rows stay unindexed
+            run.end(commit=False)   # nothing of the open batch is indexed; its rows stay unindexed
             raise
+        run.end(commit=True)
 
     def catch_up(self) -> int:
         """Index whatever rows are not yet indexed (after a crash, say); how many there were."""
@@ -132,10 +145,16 @@ class Indexer:
             return None
 
 
+_COMMIT, _CANCEL = object(), object()   # the last item handed over: how the run ends
+
+
 class _Run:
-    """The batches of one ``index_ids`` call: each document goes into the open
-    batch as soon as its text is ready (indexing overlaps extraction); the batch
-    is committed, and its rows marked indexed, when it is full or old."""
+    """The batches of one ``index_ids`` call. The calling thread finds what each
+    id needs and hands it over (``put``) through a bounded queue to an indexing
+    thread, which adds each document to the open batch and commits the batch,
+    marking its rows indexed, when it is full or old. So the caller keeps the
+    extraction workers busy while Whoosh indexes (the GIL is mostly free: the
+    caller waits on pipes); the queue bounds the texts between the two."""
 
     def __init__(self, indexer: Indexer, progress: Progress | None):
         self.indexer = indexer
@@ -143,39 +162,80 @@ class _Run:
         self.batch = indexer.index.batch(bulk=False)     # the first commit of a run merges like an upload's
         self.ids: list[str] = []
         self.text = 0
+        self.pages = 0
         # Extracted texts not yet stored: stored in ONE transaction (``set_texts``)
         # just before the batch commits, rather than a transaction (and a WAL
         # fsync) per document. A crash before then loses only extraction work:
         # those rows still have no text and are not indexed, so catch_up redoes them.
         self.texts: list[tuple[str, tuple[str, ...], str, str | None, int | None]] = []
+        self.queue: queue.Queue = queue.Queue(QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="dossier-index", daemon=True)
+        self.thread.start()
+
+    # ---- in the calling thread ----
 
     def feed(self, ids: Iterator[str]) -> Iterator[tuple[Document, object, str]]:
         """The documents that need extracting, as (document, original path, mime);
-        the others are indexed straight away."""
+        the others are handed over to be indexed straight away."""
         indexer = self.indexer
         for doc_id in ids:
             doc = indexer._get(doc_id)
             if doc is None:          # no such row: make sure the index has no entry either
-                self._index(doc_id, None, ())
+                self.put((doc_id, None))
             elif not doc.deleted and doc.text_status is None:
                 yield doc, indexer.repo.original_path(doc), doc.mime
             elif doc.deleted:
-                self._index(doc.id, None, ())
+                self.put((doc.id, None))
             else:
-                self.ready(doc, None)
+                self.put((doc, None))
 
-    def extracted(self, doc: Document, extraction) -> None:
-        pages = tuple(extraction.pages)
-        self.texts.append((doc.id, pages, extraction.status, extraction.error, extraction.page_count))
-        # The row as set_text leaves it (what ``repo.get`` would return after it).
-        doc = dataclasses.replace(doc, text_status=extraction.status, text_error=extraction.error,
-                                  page_count=extraction.page_count, indexed=False)
-        self.ready(doc, list(pages))
+    def put(self, item: tuple) -> None:
+        """Hand over (document, extraction or None), or (id, None) to drop an id
+        from the index; raises the indexing thread's error, if it failed."""
+        self.queue.put(item)
+        if self.error is not None:
+            raise self.error
 
-    def ready(self, doc: Document, pages: list[str] | None) -> None:
-        if pages is None:
-            pages = self.indexer.repo.pages(doc.id)
-        self._index(doc.id, doc, pages)
+    def end(self, commit: bool) -> None:
+        """Wait for the indexing thread: it commits the open batch, or cancels it."""
+        self.queue.put(_COMMIT if commit else _CANCEL)
+        self.thread.join()
+        if commit and self.error is not None:
+            raise self.error
+
+    # ---- in the indexing thread ----
+
+    def _work(self) -> None:
+        try:
+            try:
+                while (item := self.queue.get()) is not _COMMIT and item is not _CANCEL:
+                    self._take(*item)
+                if item is _CANCEL:
+                    self._cancel()
+                elif self.ids:
+                    self._commit()
+            except BaseException as exc:
+                self.error = exc
+                self._cancel()
+                while item is not _COMMIT and item is not _CANCEL:   # let the caller finish handing over
+                    item = self.queue.get()
+        finally:
+            self.indexer.repo.close()   # this thread's database connection
+
+    def _take(self, doc: Document | str, extraction) -> None:
+        if isinstance(doc, str):
+            self._index(doc, None, ())
+        elif extraction is None:
+            self._index(doc.id, doc, self.indexer.repo.pages(doc.id))
+        else:
+            pages = tuple(extraction.pages)
+            self.texts.append((doc.id, pages, extraction.status, extraction.error, extraction.page_count))
+            self.pages += extraction.page_count or 0
+            # The row as set_text leaves it (what ``repo.get`` would return after it).
+            doc = dataclasses.replace(doc, text_status=extraction.status, text_error=extraction.error,
+                                      page_count=extraction.page_count, indexed=False)
+            self._index(doc.id, doc, list(pages))
 
     def _index(self, doc_id: str, doc: Document | None, pages) -> None:
         if doc_id in self.batch.ids:
@@ -188,14 +248,11 @@ class _Run:
         self.ids.append(doc_id)
         indexer = self.indexer
         if (len(self.ids) >= indexer.batch_size or self.text >= indexer.batch_text
+                or self.pages >= indexer.batch_pages
                 or time.monotonic() - (self.batch.opened_at or time.monotonic()) >= indexer.batch_seconds):
             self._commit()
 
-    def finish(self) -> None:
-        if self.ids:
-            self._commit()
-
-    def cancel(self) -> None:
+    def _cancel(self) -> None:
         self.batch.cancel()
         try:
             self._store_texts()   # extracted texts are kept, as each was stored at once before
@@ -212,7 +269,7 @@ class _Run:
         self.batch = self.indexer.index.batch(bulk=True)
         self.indexer.repo.mark_indexed(self.ids)
         self._count(len(self.ids))
-        self.ids, self.text = [], 0
+        self.ids, self.text, self.pages = [], 0, 0
 
     def _count(self, n: int) -> None:
         if self.progress and n:

@@ -18,10 +18,13 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
+import types
 import weakref
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,7 +45,8 @@ class _Worker:
         self.process = _context.Process(
             target=_serve, args=(child_conn, memory_limit, os.getpid()),
             name="dossier-extract", daemon=True)
-        self.process.start()
+        with _bare_main():
+            self.process.start()
         child_conn.close()
         self.started = time.monotonic()
         self.ready = False
@@ -204,6 +208,26 @@ class ExtractionPool:
     def _release(self) -> None:
         self._owner = None
         self._lock.release()
+
+
+_starting = threading.Lock()
+
+
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """While a worker is spawned, an empty ``__main__`` stands in for the real one.
+
+    A spawned child first re-imports the parent's main script or module (so that
+    what it defines can be unpickled); the `dossier` script imports the whole web
+    app and Whoosh (~0.4 s of CPU per worker, before its first document). A worker
+    runs only ``_serve`` and the extractors, which live in this package."""
+    with _starting:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def _address_space(pid: int | None) -> int:

@@ -269,6 +269,14 @@ def reindex(services: Services):
 
 @cli.command()
 @with_services
+def merge(services: Services):
+    """Merge the index's segments by size (after a large import: faster searches)."""
+    services.index.merge()
+    click.echo("merged", err=True)
+
+
+@cli.command()
+@with_services
 def check(services: Services):
     """Verify every original against its sha256, and the index against the repository."""
     problems = services.indexer.check()

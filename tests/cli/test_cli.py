@@ -154,6 +154,8 @@ def test_reindex_from_nothing_gives_the_same_results_as_incremental_indexing(dos
     before = [search(dossier, q) for q in queries]
     ok(dossier("reindex"))
     assert [search(dossier, q) for q in queries] == before
+    ok(dossier("merge"))
+    assert [search(dossier, q) for q in queries] == before
     import shutil
     shutil.rmtree(data_dir / "index")
     assert [search(dossier, q) for q in queries] == before   # rebuilt on start, from the repository

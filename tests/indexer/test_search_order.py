@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.index import Index
+from indexer.writer import _MAX_SEGMENTS
 from indexer.search import SearchQuery
 from repository.models import Document
 
@@ -77,15 +78,16 @@ def test_date_range_and_page_beyond_the_results(index):
     assert {h.id for h in first.hits + second.hits} == {f"d{n}" for n in range(2, 12)}
 
 
-def test_a_bulk_run_leaves_few_segments_and_the_same_results(index):
-    for n in range(30):
+def test_a_bulk_run_bounds_its_segments_and_merge_leaves_few(index):
+    runs = _MAX_SEGMENTS + 14
+    for n in range(runs):
         index.add([(make_doc(f"b{n}-{k}"), [f"word{n} common"]) for k in range(3)], bulk=True)
-    assert len(index._ix._segments()) <= 16
+    assert len(index._ix._segments()) <= _MAX_SEGMENTS
     index.merge()
     sizes = sorted((s.doc_count() for s in index._ix._segments()), reverse=True)
     assert len(sizes) <= 3
     assert all(size > 2 * sum(sizes[i + 1:]) for i, size in enumerate(sizes))    # size tiers
-    assert index.search(SearchQuery(text="common")).total == 90
+    assert index.search(SearchQuery(text="common")).total == 3 * runs
     assert index.search(SearchQuery(text="word7")).total == 3
 
 

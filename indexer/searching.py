@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query
 
+from . import termscores
 from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
-from . import termscores
 from .query import UserQuery, suggest
 from .schema import FACETS
 from .search import SearchQuery, SearchResult

@@ -3,15 +3,15 @@
 Whoosh scores one document at a time through a tree of matchers, in Python: at
 100k documents that was most of a one-word search. For queries made only of
 terms and exact phrases joined by AND, OR and NOT (what the search box makes
-of plain words and quotes),
-``evaluate`` reads each term's postings a block at a time and computes, for
-every document at once, the score Whoosh's matchers would give: BM25F with
-Whoosh's own scorer parameters (idf, average field length, B, K1), the field
-lengths from the same length columns, term boosts multiplied in, sums over AND
-and OR. Exact phrases are the AND of their words, then the positions are
-checked for those candidates only. Anything else (wildcards, ranges, sloppy
-phrases, another weighting) returns None and goes through Whoosh's matchers. ``tests/indexer/test_termscores.py``
-checks both paths give the same matches and scores.
+of plain words and quotes), ``evaluate`` reads each term's postings a block at
+a time and computes, for every document at once, the score Whoosh's matchers
+would give: BM25F with Whoosh's own scorer parameters (idf, average field
+length, B, K1), the field lengths from the same length columns, term boosts
+multiplied in, sums over AND and OR. Exact phrases are the AND of their words,
+then the positions are checked for those candidates only. Anything else
+(wildcards, ranges, sloppy phrases, another weighting) returns None and goes
+through Whoosh's matchers. ``tests/indexer/test_termscores.py`` checks both
+paths give the same matches and scores.
 
 It reads two Whoosh 2.7 internals (posting blocks, the raw length column);
 where they are not what it expects it returns None too.
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
@@ -127,11 +127,13 @@ class _Segment:
         """Whoosh's phrase matcher: the documents holding the words at
         consecutive positions, scored as the sum of the words' scores."""
         present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
-        field = self.reader.schema[q.fieldname] if q.fieldname in self.reader.schema else None
-        if field is not None and not field.format.supports("positions"):
+        if q.fieldname not in self.reader.schema:
+            return present, scores
+        positions = self.reader.schema[q.fieldname].format
+        if not positions.supports("positions"):
             raise Unsupported("no positions")      # Whoosh's own error tells the user
         words = [self._postings(q.fieldname, w, values=True) for w in q.words]
-        if not words or any(w is None for w in words):
+        if any(w is None for w in words):
             return present, scores
         candidates = np.ones(self.n, dtype=bool)
         for word, (ids, weights, _) in zip(q.words, words):
@@ -140,7 +142,7 @@ class _Segment:
             candidates &= mask
             scores[ids] += self._scores(q.fieldname, word, ids, weights)
         docs = np.flatnonzero(candidates)
-        decode = self.reader.schema[q.fieldname].format.decode_positions
+        decode = positions.decode_positions
         values = [[vals[i] for i in np.searchsorted(ids, docs).tolist()] for ids, _, vals in words]
         for n, doc in enumerate(docs.tolist()):
             starts = set(decode(values[0][n]))
@@ -207,9 +209,7 @@ class _Segment:
         """Every document's length of the field, as Whoosh's scorer sees it (the
         one-byte approximation of the length column)."""
         try:
-            perdoc = self.reader._perdoc
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = self.reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             if column is None:              # a field without lengths: Whoosh's scorer uses 1
                 return np.ones(self.n)
             raw = column._dbfile.get(column._basepos, self.n)

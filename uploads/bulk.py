@@ -24,8 +24,6 @@ from repository import NotFound, Repository
 from .errors import Rejected
 from .intake import Intake, Upload
 
-BATCH = 50
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -100,7 +98,7 @@ Outcome = tuple[list[Skip], list[str], int, int]
 
 
 def run_import(intake: Intake, entries: Iterable[Entry | Skip], *, on_batch: Callable[[Iterable[str]], None],
-               progress: Callable[[int], None] | None = None, batch_size: int = BATCH,
+               progress: Callable[[int], None] | None = None,
                child_threshold: int | None = None) -> Report:
     """Store every entry and hand the stored ids to on_batch (the indexer).
 
@@ -112,8 +110,7 @@ def run_import(intake: Intake, entries: Iterable[Entry | Skip], *, on_batch: Cal
     core than indexing (Whoosh, in this process) instead of taking turns with
     it. A smaller import stores each entry when the indexer pulls the next id.
     Each entry is still stored whole or not at all (a crash of either process
-    leaves stored rows that are not yet indexed: ``catch_up`` finds them).
-    ``batch_size`` is unused (kept for callers)."""
+    leaves stored rows that are not yet indexed: ``catch_up`` finds them)."""
     quiet = dataclasses.replace(intake, announce=None)
     report = Report()
     threshold = CHILD_THRESHOLD if child_threshold is None else child_threshold

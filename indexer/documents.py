@@ -1,13 +1,17 @@
 """Turning repository documents into Whoosh documents (see ``indexer.schema``)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 
 from repository.models import Document
 
 from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
-from .schema import DOC, PAGE, PAGE_FIELD
+from .paged import paged_text
+from .schema import DOC, text_analyzer
+
+_TEXT_ANALYZER = text_analyzer()    # the "text" field's; one instance, so its stem cache is kept
 
 
 def check_item(item) -> tuple[Document, tuple[str, ...]]:
@@ -52,25 +56,29 @@ def _added_micros(added_at: str) -> int:
 
 
 def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
-    """The document's fields (``type=doc``) and one entry per non-empty PDF page."""
+    """The document's index entry (``type=doc``), as a list of one."""
     date = _parse_date(doc)
     is_pdf = doc.page_count is not None
+    pdf_fields: dict = {}
     if is_pdf:
         page_texts, stamps = strip_repeated_lines(pages)
-        # Repeated stamps are kept once at document level, so the document is
-        # still found by them (e.g. its case number).
-        body = "\n\n".join([*page_texts, "\n".join(stamps)]).strip()
+        # Repeated stamps are kept once, after the last page, so the document is
+        # still found by them (e.g. its case number) but no page is.
+        text = paged_text(page_texts, "\n".join(stamps), _TEXT_ANALYZER)
+        body = str(text)
+        pdf_fields = {"page_starts": text.page_starts,
+                      "page_texts": json.dumps([t[:STORED_TEXT_CHARS] for t in page_texts]).encode("utf-8")}
     else:
-        page_texts = []
-        body = "\n\n".join(pages).strip()
+        text = body = "\n\n".join(pages).strip()
     meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type,
                                  *doc.topics, *doc.people, *doc.places) if v)
     fields: dict = {
         "type": DOC,
         "id": doc.id,
         "title": doc.title,
-        "text": body,
+        "text": text,
         "_stored_text": body[:STORED_TEXT_CHARS],
+        **pdf_fields,
         "meta": meta,
         "date_num": int(date.strftime("%Y%m%d")) if date else 0,
         "added_num": _added_micros(doc.added_at),
@@ -88,9 +96,4 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
         value = getattr(doc, name)
         if value:
             fields[name] = value
-    out = [fields]
-    for number, text in enumerate(page_texts, start=1):
-        if text.strip():
-            out.append({"type": PAGE, "id": doc.id, "page": number,
-                        PAGE_FIELD: text, f"_stored_{PAGE_FIELD}": text[:STORED_TEXT_CHARS]})
-    return out
+    return [fields]

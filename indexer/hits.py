@@ -1,11 +1,11 @@
 """The hits of a result page: stored fields, snippets and the PDF pages a query matches."""
 from __future__ import annotations
 
-from whoosh import query
+import json
 
 from .analysis import plain_snippet, snippet
+from .pagematch import DocumentPositions, PageMatcher
 from .query import UserQuery
-from .schema import PAGE
 from .search import Hit
 
 
@@ -15,51 +15,45 @@ class HitBuilder:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.user = user
+        self._page_texts = None
 
     def hits(self, docnums: list[int]) -> list[Hit]:
-        stored = [self.searcher.stored_fields(d) for d in docnums]
-        pages, best_page = self._pages([s for s in stored if s.get("page_count") is not None])
         terms = self.user.highlight_terms(self.reader) if self.user else frozenset()
         analyzer = self.schema["text"].analyzer
         hits = []
-        for fields in stored:
-            doc_id = fields["id"]
+        for docnum in docnums:
+            fields = self.searcher.stored_fields(docnum)
+            pages, best = self._pages(docnum, fields.get("page_starts"))
             if self.user is None:
                 snip = plain_snippet(fields.get("text", ""))
             else:
-                page_doc = best_page.get(doc_id)
-                text = (self.searcher.stored_fields(page_doc).get("page_text", "") if page_doc is not None
-                        else fields.get("text", ""))
+                text = self._page_text(docnum, best) if best else fields.get("text", "")
                 snip = snippet(text, terms, analyzer)
-            hits.append(Hit(id=doc_id, kind=fields.get("kind", ""), title=fields.get("title", ""),
+            hits.append(Hit(id=fields["id"], kind=fields.get("kind", ""), title=fields.get("title", ""),
                             date=fields.get("date"), office=fields.get("office"), snippet=snip,
-                            pages=pages.get(doc_id, ())))
+                            pages=pages))
         return hits
 
-    def _pages(self, stored: list[dict]) -> tuple[dict[str, tuple[int, ...]], dict[str, int]]:
-        """Pages of the given PDF hits the query matches, and the best-scoring
-        page docnum of each (for its snippet)."""
-        if self.user is None or not stored:
-            return {}, {}
-        ids = [s["id"] for s in stored]
-        found: dict[str, dict[int, tuple[float, int]]] = {}
-        self._match_pages(self.user.page_q, ids, found)
-        missing = [i for i in ids if i not in found]
+    def _pages(self, docnum: int, page_starts) -> tuple[tuple[int, ...], int | None]:
+        """The pages of a PDF hit the query matches, and the one with most of
+        the query's words (for the snippet)."""
+        if self.user is None or not page_starts:
+            return (), None
+        matcher = PageMatcher(DocumentPositions(self.reader, docnum), page_starts)
+        found = matcher.pages(self.user.page_q)
         fallback = self.user.any_term_page_query()
-        if missing and fallback is not None:
+        if not found and fallback is not None:
             # No page matches the whole query (its words are on different pages,
             # or it also names metadata): the pages with any of its words.
-            self._match_pages(fallback, missing, found)
-        pages = {i: tuple(sorted(p)) for i, p in found.items()}
-        best = {i: max(p.values())[1] for i, p in found.items()}
-        return pages, best
+            found = matcher.pages(fallback)
+        if not found:
+            return (), None
+        best = min(found, key=lambda page: (-found[page], page))
+        return tuple(sorted(found)), best
 
-    def _match_pages(self, page_q: query.Query, ids: list[str], found: dict) -> None:
-        restrict = query.And([query.Term("type", PAGE),
-                              query.Or([query.Term("id", i) for i in ids])])
-        results = self.searcher.search(query.And([page_q, query.ConstantScoreQuery(restrict, 0.0)]),
-                                       limit=None)
-        id_col = self.reader.column_reader("id")
-        page_col = self.reader.column_reader("page")
-        for docnum, score in results.items():
-            found.setdefault(id_col[docnum], {})[page_col[docnum]] = (score, docnum)
+    def _page_text(self, docnum: int, page: int) -> str:
+        if self._page_texts is None:
+            self._page_texts = self.reader.column_reader("page_texts")
+        raw = self._page_texts[docnum]
+        texts = json.loads(raw) if raw else []
+        return texts[page - 1] if 0 < page <= len(texts) else ""

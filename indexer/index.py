@@ -3,8 +3,8 @@ of Dossier uses (``Index.open``, ``add``, ``delete``, ``clear``, ``merge``,
 ``doc_ids``, ``search``), so another engine could stand behind it later.
 
 This implementation is Whoosh. Layout: one Whoosh document per repository
-document (``type=doc``) and one per non-empty PDF page (``type=page``), see
-``indexer.schema`` and ``indexer.documents``. The schema version is recorded in
+document (``type=doc``; a PDF's pages are found from its positions, see
+``indexer.paged``), see ``indexer.schema`` and ``indexer.documents``. The schema version is recorded in
 ``index_dir/SCHEMA_VERSION``. The parts: ``writer`` (batches, merge policy),
 ``searchers`` (one reused searcher per index generation), ``searching`` (the
 single search pass), ``hits`` (snippets and pages), ``facets`` (counts and sort

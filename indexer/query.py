@@ -11,7 +11,7 @@ from whoosh.support.charset import accent_map
 
 from .analysis import analysed
 from .errors import QueryError
-from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, PAGE_FIELD, TEXT_FIELDS
+from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 2_000
 MAX_NESTING = 16
@@ -62,22 +62,14 @@ def positive_leaves(q: query.Query):
         yield from positive_leaves(child)
 
 
-def _on_pages(q: query.Query) -> query.Query:
-    """The query with its document-text leaves moved to the pages' text field."""
-    for node in walk(q):
-        if getattr(node, "fieldname", None) == "text":
-            node.fieldname = PAGE_FIELD
-    return q
-
-
 class UserQuery:
     """A user's query text parsed for the main search (``q``: title, text and
-    metadata) and for finding the pages it matches (``page_q``: page text)."""
+    metadata) and for finding the PDF pages it matches (``page_q``: the text only)."""
 
     def __init__(self, text: str, schema, reader):
         self.text = text
         self.q = self._parse(text, DEFAULT_FIELDS, schema, reader)
-        self.page_q = _on_pages(self._parse(text, ("text",), schema, reader))
+        self.page_q = self._parse(text, ("text",), schema, reader)
         self.schema = schema
 
     @staticmethod
@@ -164,7 +156,7 @@ class UserQuery:
         """OR of the positive text terms: the fallback used to find pages when
         no single page matches the whole query."""
         leaves = [leaf for leaf in positive_leaves(self.page_q)
-                  if getattr(leaf, "fieldname", None) == PAGE_FIELD]
+                  if getattr(leaf, "fieldname", None) == "text"]
         return query.Or(leaves) if leaves else None
 
 

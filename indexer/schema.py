@@ -1,9 +1,9 @@
 """The Whoosh schema of the search index.
 
 One Whoosh document per repository document (``type=doc``: metadata, full text,
-facet columns, sort keys), one per PDF page (``type=page``: parent ``id``,
-``page`` number, page text) and one per indexing batch (``type=vocab``: the
-batch's unstemmed words, for spelling suggestions). Facets use ONE name
+facet columns, sort keys; for a PDF also where each page starts in the text and
+the page texts, see ``indexer.paged``) and one per indexing batch
+(``type=vocab``: the batch's unstemmed words, for spelling suggestions). Facets use ONE name
 everywhere: the Whoosh field, the filter name and the key in ``facets``.
 
 Bump SCHEMA_VERSION whenever anything here (or the way documents are turned
@@ -17,7 +17,9 @@ import re
 from whoosh import analysis, columns, fields, formats
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2
+from .paged import PagedTextField
+
+SCHEMA_VERSION = 3
 
 FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place")
 MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
@@ -25,8 +27,7 @@ MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
 # Separates the values of a multi-valued facet in its column. Stripped from values.
 VALUE_SEP = "\x1f"
 
-DOC, PAGE, VOCAB = "doc", "page", "vocab"
-PAGE_FIELD = "page_text"
+DOC, VOCAB = "doc", "vocab"
 
 # Text fields searched when a query names no field, with their boosts.
 DEFAULT_FIELDS = ("title", "text", "meta")
@@ -155,17 +156,16 @@ def build_schema() -> fields.Schema:
     text = dict(analyzer=text_analyzer(), multitoken_query="phrase")
     return fields.Schema(
         type=fields.ID(),
-        # The repository document id, on page docs too (their parent).
+        # The repository document id.
         id=fields.ID(stored=True, sortable=True),
-        page=fields.COLUMN(columns.NumericColumn("I", default=0)),
         page_count=fields.STORED(),
         title=fields.TEXT(stored=True, **text),
         # doc only: full text (stored: the first STORED_TEXT_CHARS, for snippets)
-        text=fields.TEXT(stored=True, **text),
-        # page only: the page's text. A field of its own, so a search for documents
-        # never walks page postings (at 100k documents, 190k pages: 2/3 of "text")
-        # and pages do not skew the document text's average length in BM25F.
-        page_text=fields.TEXT(stored=True, **text),
+        text=PagedTextField(stored=True, **text),
+        # PDFs only: the position in "text" each page starts at (indexer.paged),
+        # and the page texts (JSON list, for the snippet of the best page)
+        page_starts=fields.STORED(),
+        page_texts=fields.COLUMN(columns.CompressedBytesColumn()),
         # doc only: metadata as searchable words (people, places, case number...)
         meta=fields.TEXT(**text),
         # vocab only (one per indexing batch): whole words for "did you mean"

@@ -11,8 +11,8 @@ from .schema import FACETS
 from .writer import WRITER_DELAY
 
 _OPEN_RETRIES = 10
-_EAGER_COLUMNS = (*FACETS, "date_num", "added_num", "id", "page")
-_SCORED_FIELDS = ("title", "text", "meta", "page_text", "words")
+_EAGER_COLUMNS = (*FACETS, "date_num", "added_num", "id")
+_SCORED_FIELDS = ("title", "text", "meta", "words")
 
 
 class Snapshot:

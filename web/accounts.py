@@ -7,6 +7,7 @@ counts the same failures.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import sqlite3
@@ -40,8 +41,12 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS attempts_key_at ON attempts(key, at);
 """
 
-# Checked against when the name is unknown, so a miss costs as long as a hit.
-_DUMMY_HASH = generate_password_hash("not a password")
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown, so a miss costs as long as a hit.
+    Made on first use, not at import: scrypt costs ~0.13 s of CPU, paid by every
+    command and every spawned process that imports the CLI."""
+    return generate_password_hash("not a password")
 
 
 class AccountError(Exception):
@@ -103,7 +108,7 @@ class Accounts:
     def check_password(self, name: str, password: str) -> bool:
         with self._db() as db:
             row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
-        ok = check_password_hash(row[0] if row else _DUMMY_HASH, password)
+        ok = check_password_hash(row[0] if row else _dummy_hash(), password)
         return ok and row is not None
 
     # -- tokens ----------------------------------------------------------------

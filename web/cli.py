@@ -299,7 +299,19 @@ def demo_(services: Services, if_empty):
 
 
 def main() -> None:
+    _keep_children_light()
     cli(prog_name="dossier")
+
+
+def _keep_children_light() -> None:
+    """A spawned child (the import's storing process, extraction workers) first
+    re-runs the parent's main module; here that is the `dossier` script, which
+    imports Flask, Whoosh and numpy (~0.5 s of CPU per child). They need none
+    of it: without a file or spec, ``__main__`` is not re-run."""
+    main = sys.modules["__main__"]
+    for name in ("__file__", "__spec__"):
+        if getattr(main, name, None) is not None:
+            setattr(main, name, None)
 
 
 from . import cli_web  # noqa: E402,F401  (registers serve, user and token)

@@ -35,7 +35,7 @@ BATCH_SECONDS = 20.0
 # is a serial tail (the workers idle), and during a run extraction overlaps the
 # commits, so a PDF run commits more often to keep its last batch small. Runs of
 # other types (and reindexing stored texts) have no such pages and are unaffected.
-BATCH_PAGES = 500
+BATCH_PAGES = 150
 
 # Extraction takes the largest of the next LOOKAHEAD documents first: one long
 # filing started last keeps one worker busy while the others idle (on the 61 real
@@ -179,11 +179,15 @@ class _Run:
         """The documents that need extracting, as (document, original path, mime);
         the others are handed over to be indexed straight away."""
         indexer = self.indexer
+        warmed = False
         for doc_id in ids:
             doc = indexer._get(doc_id)
             if doc is None:          # no such row: make sure the index has no entry either
                 self.put((doc_id, None))
             elif not doc.deleted and doc.text_status is None:
+                if not warmed:       # workers start while the next documents are stored
+                    indexer.pool.warm()
+                    warmed = True
                 yield doc, indexer.repo.original_path(doc), doc.mime
             elif doc.deleted:
                 self.put((doc.id, None))

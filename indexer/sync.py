@@ -35,7 +35,11 @@ BATCH_SECONDS = 20.0
 # is a serial tail (the workers idle), and during a run extraction overlaps the
 # commits, so a PDF run commits more often to keep its last batch small. Runs of
 # other types (and reindexing stored texts) have no such pages and are unaffected.
+# The threshold grows with the pages the run has committed (PAGES_GROWTH of them):
+# a long run's tail matters less than the segments thousands of small commits
+# would leave to merge.
 BATCH_PAGES = 150
+PAGES_GROWTH = 0.125
 
 # Extraction takes the largest of the next LOOKAHEAD documents first: one long
 # filing started last keeps one worker busy while the others idle (on the 61 real
@@ -163,6 +167,7 @@ class _Run:
         self.ids: list[str] = []
         self.text = 0
         self.pages = 0
+        self.pages_committed = 0
         # Extracted texts not yet stored: stored in ONE transaction (``set_texts``)
         # just before the batch commits, rather than a transaction (and a WAL
         # fsync) per document. A crash before then loses only extraction work:
@@ -252,7 +257,7 @@ class _Run:
         self.ids.append(doc_id)
         indexer = self.indexer
         if (len(self.ids) >= indexer.batch_size or self.text >= indexer.batch_text
-                or self.pages >= indexer.batch_pages
+                or self.pages >= max(indexer.batch_pages, self.pages_committed * PAGES_GROWTH)
                 or time.monotonic() - (self.batch.opened_at or time.monotonic()) >= indexer.batch_seconds):
             self._commit()
 
@@ -273,6 +278,7 @@ class _Run:
         self.batch = self.indexer.index.batch(bulk=True)
         self.indexer.repo.mark_indexed(self.ids)
         self._count(len(self.ids))
+        self.pages_committed += self.pages
         self.ids, self.text, self.pages = [], 0, 0
 
     def _count(self, n: int) -> None:

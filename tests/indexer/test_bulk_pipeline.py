@@ -95,3 +95,21 @@ def test_an_indexer_failure_stops_the_storing_child_and_catch_up_finishes_the_wo
     report = bulk.run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=0)
     assert report.added + report.already_stored == 40
     assert len(index.doc_ids()) == 40
+
+
+def test_a_long_pdf_run_commits_fewer_larger_batches_as_it_goes(services, tmp_path, monkeypatch):
+    from tests.pdfmaker import make_pdf
+    repo, index, indexer, intake = services
+    commits = []
+    real = Repository.set_texts
+    monkeypatch.setattr(Repository, "set_texts", lambda self, items: commits.append(len(list(items))) or real(self, items))
+    indexer.batch_pages = 1                      # a commit per PDF page, at first
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for i in range(40):
+        make_pdf(folder / f"f{i}.pdf", [f"Filing number {i} mentions pagemark{i}."])
+    bulk.run_import(intake, bulk.folder_entries(folder), on_batch=indexer.index_ids, child_threshold=1000)
+    assert sum(commits) == 40 and all(d.indexed for d in repo.iter_documents())
+    assert commits[:8] == [1] * 8                # until 8 pages are committed, then the batches grow
+    assert len(commits) < 25 and max(commits) >= 4
+    assert [h.id for h in index.search(SearchQuery(text="pagemark39")).hits]

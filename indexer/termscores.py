@@ -18,14 +18,25 @@ where they are not what it expects it returns None too.
 """
 from __future__ import annotations
 
+import pickle
+from itertools import accumulate
+
 import numpy as np
-from whoosh import query
+from whoosh import formats, query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """``formats.Positions.decode_positions``: a count, then the pickled gaps
+    between positions (Whoosh leaves off the pickle's final "."); the running
+    sum in C instead of a Python loop: 0.57 of 2.06 s of the phrase queries at
+    100k documents were this."""
+    return list(accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
 
 
 class Unsupported(Exception):
@@ -142,7 +153,7 @@ class _Segment:
             candidates &= mask
             scores[ids] += self._scores(q.fieldname, word, ids, weights)
         docs = np.flatnonzero(candidates)
-        decode = positions.decode_positions
+        decode = _decode_positions if type(positions) is formats.Positions else positions.decode_positions
         values = [[vals[i] for i in np.searchsorted(ids, docs).tolist()] for ids, _, vals in words]
         for n, doc in enumerate(docs.tolist()):
             starts = set(decode(values[0][n]))

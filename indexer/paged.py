@@ -145,7 +145,7 @@ class PagedTextField(fields.TEXT):
     def index(self, value, **kwargs):
         if isinstance(value, PagedText):
             positions = value.positions
-        elif isinstance(value, str) and _plan(self.analyzer):
+        elif isinstance(value, str):
             positions = analyse(value, self.analyzer)[0]
         else:
             return super().index(value, **kwargs)

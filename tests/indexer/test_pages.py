@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 from whoosh import fields
+from whoosh.analysis import StandardAnalyzer
 
 from indexer.documents import whoosh_documents
 from indexer.extract.pdf import extract_pdf
 from indexer.index import Index
-from indexer.paged import page_of, paged_text
+from indexer.paged import PagedTextField, page_of, paged_text
 from indexer.schema import build_schema, text_analyzer
 
 from .test_search import make_pdf, search
@@ -50,6 +51,12 @@ def test_postings_are_what_whoosh_makes_of_the_same_text(pages):
 @pytest.mark.parametrize("text", [*TRICKY_PAGES, "\n\n".join(TRICKY_PAGES), "the the court", "ǅungla ﬁle Ⅻ ＡＢＣ İstanbul"])
 def test_any_string_is_indexed_as_whoosh_would(text):
     assert postings_we_write(text) == postings_whoosh_would_write(text)
+
+
+def test_another_analyzer_is_indexed_as_whoosh_would():
+    body = "\n\n".join(TRICKY_PAGES)
+    ours = sorted(PagedTextField(analyzer=StandardAnalyzer()).index(body))
+    assert ours == sorted(fields.TEXT(analyzer=StandardAnalyzer()).index(body))
 
 
 def test_postings_match_whoosh_on_real_filings(corpus):

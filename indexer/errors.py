@@ -17,3 +17,13 @@ class QueryError(IndexerError):
 class IndexLocked(IndexerError):
     """The index writer could not be obtained within the timeout (another
     process or thread is writing)."""
+
+
+class Unindexable(IndexerError):
+    """One document whose row the index cannot take (a date that is not a date, say):
+    it is skipped with this reason, and the rest of its batch is indexed."""
+
+    def __init__(self, doc_id: str, reason: str):
+        super().__init__(f"{doc_id}: {reason}")
+        self.doc_id = doc_id
+        self.reason = reason

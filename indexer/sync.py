@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from repository import Document, NotFound, Problem, Repository
 
+from .errors import Unindexable
 from .extract import ExtractionPool
 from .index import Index
 
@@ -133,12 +134,13 @@ class Indexer:
     def check(self) -> list[Problem]:
         """Real faults only: originals missing or corrupted, index entries without a live row."""
         self.catch_up()
-        problems = self.repo.check_originals()
+        problems = self.repo.check_originals() + self.repo.check_rows()
         live = self.repo.live_ids()
         indexed = self.index.doc_ids()
         for doc_id in sorted(indexed - live):
             problems.append(Problem(doc_id, "orphan_index_entry", f"the index has {doc_id}, which is not in the repository"))
-        for doc_id in sorted(live - indexed):
+        unindexable = {p.doc_id for p in problems if p.code == "unindexable"}
+        for doc_id in sorted(live - indexed - unindexable):
             problems.append(Problem(doc_id, "missing_index_entry", f"{doc_id} is missing from the index"))
         return problems
 
@@ -165,6 +167,7 @@ class _Run:
         self.progress = progress
         self.batch = indexer.index.batch(bulk=False)     # the first commit of a run merges like an upload's
         self.ids: list[str] = []
+        self.failed: list[tuple[str, str]] = []      # (id, reason): rows the index could not take
         self.text = 0
         self.pages = 0
         self.pages_committed = 0
@@ -222,7 +225,7 @@ class _Run:
                     self._take(*item)
                 if item is _CANCEL:
                     self._cancel()
-                elif self.ids:
+                elif self.ids or self.failed:
                     self._commit()
             except BaseException as exc:
                 self.error = exc
@@ -252,7 +255,12 @@ class _Run:
         if doc is None:
             self.batch.delete(doc_id)
         else:
-            self.batch.add(doc, pages)
+            try:
+                self.batch.add(doc, pages)
+            except Unindexable as exc:
+                self.batch.delete(doc_id)     # no stale entry stands in for it
+                self.failed.append((doc_id, exc.reason))
+                return
             self.text += sum(map(len, pages))
         self.ids.append(doc_id)
         indexer = self.indexer
@@ -277,6 +285,9 @@ class _Run:
         self.batch.commit()
         self.batch = self.indexer.index.batch(bulk=True)
         self.indexer.repo.mark_indexed(self.ids)
+        if self.failed:
+            self.indexer.repo.mark_index_failed(self.failed)
+            self.failed = []
         self._count(len(self.ids))
         self.pages_committed += self.pages
         self.ids, self.text, self.pages = [], 0, 0

@@ -29,7 +29,7 @@ from whoosh.reading import SegmentReader
 from repository.models import Document
 
 from .documents import check_item, vocabulary, whoosh_documents
-from .errors import IndexLocked
+from .errors import IndexLocked, Unindexable
 from .schema import DOC, VOCAB
 
 WRITER_DELAY = 0.05
@@ -89,6 +89,13 @@ def bulk_policy(writer, segments):
     return segments
 
 
+def built(doc: Document, pages: tuple[str, ...]) -> list[dict]:
+    try:
+        return whoosh_documents(doc, pages)
+    except Exception as exc:
+        raise Unindexable(doc.id, f"{type(exc).__name__}: {exc}") from exc
+
+
 class Writing:
     """The write side of an ``Index`` (``ix``: the Whoosh index)."""
 
@@ -126,10 +133,10 @@ class Writing:
             return
         # Fields are built before the writer is taken: a bad document fails the
         # batch without holding the lock.
-        built = [(doc.id, [] if doc.deleted else whoosh_documents(doc, pages)) for doc, pages in latest.values()]
+        ready = [(doc.id, [] if doc.deleted else built(doc, pages)) for doc, pages in latest.values()]
         batch = Batch(self, bulk)
         try:
-            for doc_id, entries in built:
+            for doc_id, entries in ready:
                 batch.add_entries(doc_id, entries)
             batch.commit()
         except BaseException:
@@ -175,8 +182,9 @@ class Batch:
         return len(self.ids)
 
     def add(self, doc: Document, pages: Sequence[str]) -> None:
+        """Raises Unindexable, before anything of it is written, when its fields cannot be built."""
         doc, pages = check_item((doc, pages))
-        self.add_entries(doc.id, [] if doc.deleted else whoosh_documents(doc, pages))
+        self.add_entries(doc.id, [] if doc.deleted else built(doc, pages))
 
     def delete(self, doc_id: str) -> None:
         self.add_entries(doc_id, [])

@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .errors import InvalidLink, NotFound
 from .models import LINK_TYPES, LIST_FIELDS, Document, LinkedDocument, Links
+from .text import valid_text
 
 ID_LENGTH = 10
 
@@ -26,10 +27,33 @@ def id_for(sha256: str, length: int = ID_LENGTH) -> str:
 def row_to_document(row: sqlite3.Row) -> Document:
     values = dict(row)
     for name in LIST_FIELDS:
-        values[name] = tuple(json.loads(values[name]))
+        # JSON escapes let a list hold a lone surrogate that UTF-8 text could not (older rows).
+        values[name] = tuple(valid_text(v) for v in _json_list(values[name]) if isinstance(v, str))
     values["deleted"] = values.pop("deleted_at") is not None
     values["indexed"] = bool(values["indexed"])
     return Document(**values)
+
+
+def _json_list(value: str) -> list:
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []
+    return items if isinstance(items, list) else []
+
+
+def _valid_stored(value: bytes, is_list: bool) -> bool:
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not is_list:
+        return True
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(items, list) and all(isinstance(v, str) and valid_text(v) == v for v in items)
 
 
 @contextlib.contextmanager
@@ -54,7 +78,7 @@ class Catalog:
         while self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (id_for(sha256, length),)).fetchone():
             length += 2
         row = dict(meta, id=id_for(sha256, length), added_at=now(), sha256=sha256, size=size,
-                   mime=mime, filename=filename)
+                   mime=valid_text(mime), filename=valid_text(filename))
         for name in LIST_FIELDS:
             row[name] = json.dumps(list(row.get(name) or ()))
         names = ", ".join(row)
@@ -97,12 +121,13 @@ class Catalog:
             if name in values:
                 values[name] = json.dumps(list(values[name]))
         sets = ", ".join(f"{name} = :{name}" for name in values)
-        cur = self.conn.execute(f"UPDATE documents SET {sets}, indexed = 0 WHERE id = :_id", dict(values, _id=doc_id))
+        cur = self.conn.execute(f"UPDATE documents SET {sets}, indexed = 0, index_error = NULL WHERE id = :_id",
+                                dict(values, _id=doc_id))
         if cur.rowcount == 0:
             raise NotFound(doc_id)
 
     def set_deleted(self, doc_id: str, deleted: bool) -> None:
-        cur = self.conn.execute("UPDATE documents SET deleted_at = ?, indexed = 0 WHERE id = ?",
+        cur = self.conn.execute("UPDATE documents SET deleted_at = ?, indexed = 0, index_error = NULL WHERE id = ?",
                                 (now() if deleted else None, doc_id))
         if cur.rowcount == 0:
             raise NotFound(doc_id)
@@ -119,20 +144,50 @@ class Catalog:
 
     # -- indexing state ------------------------------------------------------
     def unindexed_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE indexed = 0 ORDER BY added_at, id")]
+        """Rows the index lacks, but those that failed to index (until they change)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE indexed = 0 AND index_error IS NULL ORDER BY added_at, id")]
 
     def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
-        self.conn.executemany("UPDATE documents SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids])
+        self.conn.executemany("UPDATE documents SET indexed = ?, index_error = NULL WHERE id = ?",
+                              [(int(indexed), i) for i in ids])
+
+    def mark_index_failed(self, failures: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany("UPDATE documents SET indexed = 0, index_error = ? WHERE id = ?",
+                              [(reason, doc_id) for doc_id, reason in failures])
+
+    def index_failures(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, index_error FROM documents WHERE index_error IS NOT NULL ORDER BY id")]
+
+    def invalid_text(self) -> Iterator[tuple[str, str]]:
+        """(id, what) of every stored value that is not valid text: bytes that are not
+        UTF-8, or a list value holding an escaped lone surrogate."""
+        columns = [r["name"] for r in self.conn.execute("PRAGMA table_info(documents)") if r["type"] == "TEXT"]
+        blobs = ", ".join(f"CAST({c} AS BLOB)" for c in columns)
+        raw = self.conn.cursor()
+        raw.row_factory = None
+        try:
+            for doc_id, *values in raw.execute(f"SELECT id, {blobs} FROM documents ORDER BY id"):
+                for column, value in zip(columns, values):
+                    if value is not None and not _valid_stored(value, column in LIST_FIELDS):
+                        yield doc_id, column
+            for doc_id, page_no, value in raw.execute(
+                    "SELECT document_id, page_no, CAST(text AS BLOB) FROM pages ORDER BY document_id, page_no"):
+                if not _valid_stored(value, False):
+                    yield doc_id, f"text of page {page_no}"
+        finally:
+            raw.close()
 
     # -- text ----------------------------------------------------------------
     def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None,
                  page_count: int | None) -> None:
         self.conn.execute("DELETE FROM pages WHERE document_id = ?", (doc_id,))
         self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
-                              [(doc_id, n, text) for n, text in enumerate(pages, start=1)])
+                              [(doc_id, n, valid_text(text)) for n, text in enumerate(pages, start=1)])
         self.conn.execute(
-            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0 WHERE id = ?",
-            (status, error, page_count, doc_id))
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL "
+            "WHERE id = ?", (status, error and valid_text(error), page_count, doc_id))
 
     def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
         """``set_text`` for many documents (caller holds one transaction):
@@ -142,11 +197,13 @@ class Catalog:
             return
         self.conn.executemany("DELETE FROM pages WHERE document_id = ?", [(i[0],) for i in items])
         self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
-                              [(doc_id, n, text) for doc_id, pages, *_ in items
+                              [(doc_id, n, valid_text(text)) for doc_id, pages, *_ in items
                                for n, text in enumerate(pages, start=1)])
         self.conn.executemany(
-            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0 WHERE id = ?",
-            [(status, error, page_count, doc_id) for doc_id, _, status, error, page_count in items])
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL "
+            "WHERE id = ?",
+            [(status, error and valid_text(error), page_count, doc_id)
+             for doc_id, _, status, error, page_count in items])
 
     def pages(self, doc_id: str) -> list[str]:
         rows = self.conn.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (doc_id,))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .text import decode_column
+
 # Each entry moves the schema from version i to i+1; never edit a shipped one, append.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -51,6 +53,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (document_id, page_no)
     );
     """,
+    # Why a row could not be indexed: catch-up skips it (a bad row never stops a start)
+    # until it is changed or the index rebuilt; `dossier check` reports it.
+    """
+    ALTER TABLE documents ADD COLUMN index_error TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -59,6 +66,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = decode_column
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: an acknowledged upload must survive a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")

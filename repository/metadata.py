@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from .errors import InvalidMetadata
 from .models import EDITABLE_FIELDS, KINDS, LIST_FIELDS
+from .text import invalid_character
 
 MAX_TEXT = 1000
 MAX_TITLE = 2000
@@ -67,6 +68,8 @@ def _clean_text(name: str, value: Any, limit: int) -> str | None:
     text = " ".join(str(value).split())
     if "\x00" in text:
         raise InvalidMetadata(name, "must not contain NUL characters")
+    if bad := invalid_character(text):
+        raise InvalidMetadata(name, f"is not valid text: it contains {bad}. Remove that character and try again")
     if len(text) > limit:
         raise InvalidMetadata(name, f"is longer than {limit} characters")
     return text or None

@@ -15,6 +15,8 @@ TEXT_STATUSES = (
     "not_applicable",  # images: only their metadata is searchable
 )
 LIST_FIELDS = ("topics", "people", "places")
+# Bookkeeping, not part of the document's public record.
+INTERNAL_FIELDS = ("deleted", "indexed", "index_error")
 # Metadata a person (or a manifest) may set; the rest is derived from the file.
 EDITABLE_FIELDS = (
     "kind", "title", "date", "office", "topics", "people", "places",
@@ -45,6 +47,7 @@ class Document:
     text_error: str | None = None
     deleted: bool = False
     indexed: bool = False
+    index_error: str | None = None   # why the index could not take it (catch-up skips it until it changes)
 
     @property
     def year(self) -> str:
@@ -52,7 +55,7 @@ class Document:
 
     def to_dict(self) -> dict:
         """The public fields, in the contract's order (no `links`: see Repository.links)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("deleted", "indexed")}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in INTERNAL_FIELDS}
         for name in LIST_FIELDS:
             out[name] = list(out[name])
         return out

@@ -180,6 +180,11 @@ class Repository:
         with transaction(self.catalog.conn) as conn:
             Catalog(conn).mark_indexed(ids, indexed)
 
+    def mark_index_failed(self, failures: Sequence[tuple[str, str]]) -> None:
+        """(id, reason) of rows the index could not take: catch-up skips them until they change."""
+        with transaction(self.catalog.conn) as conn:
+            Catalog(conn).mark_index_failed(failures)
+
     def live_ids(self) -> set[str]:
         return self.catalog.ids()
 
@@ -192,6 +197,17 @@ class Repository:
             elif not self.originals.verify(doc.sha256):
                 problems.append(Problem(doc.id, "corrupt_original",
                                         f"the original of {doc.id} no longer matches its sha256"))
+        return problems
+
+    def check_rows(self) -> list[Problem]:
+        """Rows whose text is not valid UTF-8 (left by another writer: shown with U+FFFD),
+        and rows the index could not take."""
+        problems = [Problem(doc_id, "unindexable", f"{doc_id} could not be indexed: {reason}")
+                    for doc_id, reason in self.catalog.index_failures()]
+        for doc_id, column in self.catalog.invalid_text():
+            problems.append(Problem(doc_id, "invalid_text",
+                                    f"{doc_id}: its {column} is not valid UTF-8 text; it is shown with "
+                                    "replacement characters (edit the document, or re-add it, to fix it)"))
         return problems
 
     def clean_tmp(self, older_than: float = STALE_SPOOL_SECONDS) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Mapping, Sequence
 
 from repository import Document, InvalidMetadata, NotFound, Repository, SpooledFile
+from repository.metadata import clean_metadata
 
 from . import sniff as sniffing
 from .errors import Rejected
@@ -54,6 +55,8 @@ class Intake:
         """
         for doc_id in attach_ids:
             self.repo.get(doc_id)  # NotFound before anything is stored
+        for part in (upload, *attachments):
+            check_metadata(part)   # every part's details, before anything is stored
         stored_ids: list[str] = []
         try:
             main = self._store(upload, default_kind)
@@ -119,6 +122,15 @@ class Intake:
             return Stored(self.repo.get(stored.document.id), stored.created)
         except NotFound:
             return stored
+
+
+def check_metadata(upload: Upload) -> None:
+    try:
+        clean_metadata(upload.meta, partial=True)
+    except InvalidMetadata as exc:
+        rejected = Rejected("invalid_metadata", str(exc), field=exc.field)
+        rejected.filename = safe_filename(upload.filename)
+        raise rejected from None
 
 
 def guess_kind(mime: str, attachment: bool) -> str:

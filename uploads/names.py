@@ -5,6 +5,8 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from repository.text import valid_text
+
 from . import sniff as sniffing
 
 MAX_NAME = 255
@@ -16,7 +18,7 @@ def safe_filename(name: str | None) -> str:
 
     Kept as metadata only (for downloads); never used to build a path.
     """
-    name = (name or "").replace("\x00", "")
+    name = valid_text(name or "").replace("\x00", "")
     name = PureWindowsPath(PurePosixPath(name).name).name
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
     if not name:

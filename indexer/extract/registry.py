@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.extract.result import Extraction, describe, failed
+from indexer.extract.result import Extraction, describe, failed, storable
 
 Extractor = Callable[[Path], Extraction]
 
@@ -63,9 +63,10 @@ def extract(path: str | os.PathLike, mime: str) -> Extraction:
 
 
 def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory") -> Extraction:
+    """The extractor's result as text that can be stored (see ``repository.text``)."""
     func = resolve(extractor) if isinstance(extractor, str) else extractor  # our bug: raise
     try:
-        return func(path)
+        return storable(func(path))
     except MemoryError:
         return failed(oom_error)
     except Exception as exc:  # an extractor bug or a hostile file must not escape

@@ -1,7 +1,9 @@
 """The value every extractor returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from repository.text import valid_text
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,12 @@ def single_text(text: str) -> Extraction:
     if not text.strip():
         return Extraction(("",), "empty")
     return Extraction((text,), "extracted")
+
+
+def storable(extraction: Extraction) -> Extraction:
+    """The same extraction with every unpaired UTF-16 surrogate replaced by U+FFFD."""
+    pages = tuple(map(valid_text, extraction.pages))
+    error = valid_text(extraction.error) if extraction.error else extraction.error
+    if pages == extraction.pages and error == extraction.error:
+        return extraction
+    return replace(extraction, pages=pages, error=error)

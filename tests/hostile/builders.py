@@ -296,3 +296,16 @@ def write(path: Path, data: bytes) -> Path:
 
 
 PNG_SMALL = samples.png()
+
+
+def lone_surrogate_pdf(words: bytes = b"AB hello world") -> bytes:
+    """A page whose font's /ToUnicode maps code 0x41 ("A") to <D83D>: half of a UTF-16
+    surrogate pair, which pypdf returns as the lone surrogate '\\ud83d'."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Lone def\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"1 beginbfchar <41> <D83D> endbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    objects = _page_objects(b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % words)
+    objects[5] = b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/ToUnicode 6 0 R>>"
+    objects[6] = b"<</Length %d>>\nstream\n" % len(cmap) + cmap + b"\nendstream"
+    return pdf(objects)

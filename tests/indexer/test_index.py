@@ -136,7 +136,9 @@ def test_failed_batch_leaves_index_unchanged(index, bad_pages):
 
 
 def test_invalid_date_fails_the_whole_batch(index):
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+    from indexer.errors import Unindexable
+
+    with pytest.raises(Unindexable, match="b: .*YYYY-MM-DD"):
         index.add([(make_doc("a"), ["text"]), (make_doc("b", date="18/06/2018"), ["text"])])
     assert index.doc_ids() == set()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 
 from whoosh import qparser, query
 from whoosh.support.charset import accent_map
@@ -18,8 +19,13 @@ MAX_NESTING = 16
 MAX_LEAVES = 1_500            # leaf queries after expansion over the default fields
 MAX_WILDCARDS_PER_WORD = 4
 MAX_EXPANSIONS = 1_000        # index words one wildcard/range may stand for
+MAX_MULTITERMS = 20           # wildcard, fuzzy and range terms in one query (each one walks the index's words)
+MAX_TOTAL_EXPANSIONS = 3_000  # index words all of them together may stand for
 MIN_WILDCARD_PREFIX = 1
 SUGGEST_MAXDIST = 2
+SUGGEST_MAX_WORDS = 6         # more unknown words than this: the query is no typo, and gets no suggestion
+SUGGEST_CANDIDATES = 200      # close words considered per unknown word and segment
+SUGGEST_SECONDS = 0.3         # the whole suggestion's budget: past it, what was found so far
 HIGHLIGHT_EXPANSIONS = 50
 
 # Field names must start with a letter: keeps "1:18-cv-00428-RB" a case number
@@ -102,7 +108,8 @@ class UserQuery:
 
     @staticmethod
     def _check_tree(q: query.Query, text: str, reader) -> query.Query:
-        leaves = 0
+        leaves = expansions = 0
+        multiterms: set[tuple[type, object]] = set()    # as typed: one word is a term of every field
         for node in walk(q):
             error = getattr(node, "error", None)
             if error:
@@ -124,6 +131,9 @@ class UserQuery:
             if isinstance(node, query.Every):
                 raise QueryError("A field wildcard like `title:*` matches everything; leave the query empty instead.")
             if isinstance(node, query.MultiTerm):
+                multiterms.add((type(node), getattr(node, "text", None) or str(node).split(":", 1)[-1]))
+                if len(multiterms) > MAX_MULTITERMS:
+                    raise QueryError(f"The query has too many wildcard, fuzzy or range terms (at most {MAX_MULTITERMS}).")
                 if isinstance(node, query.PatternQuery):
                     prefix = node._find_prefix(node.text) if isinstance(node, query.Wildcard) else node.text
                     if len(prefix) < MIN_WILDCARD_PREFIX:
@@ -135,6 +145,10 @@ class UserQuery:
                     raise QueryError(f"Could not read part of the query {text!r}.") from e
                 if n > MAX_EXPANSIONS:
                     raise QueryError(f"{str(node).split(':', 1)[-1]!r} matches too many words; make it more specific.")
+                expansions += n
+                if expansions > MAX_TOTAL_EXPANSIONS:
+                    raise QueryError("Together, the wildcard and fuzzy terms of the query match too many words; "
+                                     "make them more specific.")
         return q
 
     def highlight_terms(self, reader, q: query.Query | None = None) -> frozenset[str]:
@@ -173,7 +187,7 @@ def suggest(text: str, schema, reader) -> str | None:
         q = _parser(("words",), schema).parse(text)
     except Exception:
         return None
-    replacements: list[tuple[int, int, str]] = []
+    unknown = []
     for leaf in positive_leaves(q):
         if not isinstance(leaf, query.Term) or leaf.fieldname != "words":
             continue
@@ -181,9 +195,14 @@ def suggest(text: str, schema, reader) -> str | None:
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
         if start is None or end is None or not _WORD_RE.match(word):
             continue
-        if reader.doc_frequency("words", word) > 0:
-            continue
-        best = _closest(word, reader, schema["text"].analyzer)
+        if reader.doc_frequency("words", word) == 0:
+            unknown.append((start, end, word))
+            if len(unknown) > SUGGEST_MAX_WORDS:
+                return None
+    deadline = time.monotonic() + SUGGEST_SECONDS
+    replacements: list[tuple[int, int, str]] = []
+    for start, end, word in unknown:
+        best = _closest(word, reader, schema["text"].analyzer, deadline)
         if best:
             replacements.append((start, end, best))
     if not replacements:
@@ -201,13 +220,15 @@ def suggest(text: str, schema, reader) -> str | None:
     return corrected if corrected != text else None
 
 
-def _closest(word: str, reader, analyzer) -> str | None:
+def _closest(word: str, reader, analyzer, deadline: float) -> str | None:
     """Fewest edits first; among those, the word whose stem is in most documents."""
     for maxdist in range(1, SUGGEST_MAXDIST + 1):
         candidates = set()
         for leaf, _ in reader.leaf_readers():
+            if time.monotonic() > deadline:
+                break
             candidates.update(itertools.islice(
-                leaf.terms_within("words", word, maxdist, prefix=1), 200))
+                leaf.terms_within("words", word, maxdist, prefix=1), SUGGEST_CANDIDATES))
         candidates.discard(word)
         if candidates:
             def frequency(candidate):

@@ -99,16 +99,17 @@ def analysed(word: str, analyzer) -> str | None:
     return value
 
 
-def find_marks(text: str, terms: frozenset[str], analyzer) -> list[tuple[int, int]]:
+def find_marks(text: str, terms: frozenset[str], analyzer, limit: int = _MAX_MARKS_SCANNED) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` whose analysed form (as the
-    index's ``analyzer`` makes it: folded, stemmed) is in ``terms``."""
+    index's ``analyzer`` makes it: folded, stemmed) is in ``terms``; at most
+    ``limit``. One set look-up per word, whatever the number of terms."""
     if not terms or not text:
         return []
     spans = []
     for m in _TOKEN_RE.finditer(text):
         if analysed(m.group().lower(), analyzer) in terms:
             spans.append(m.span())
-            if len(spans) >= _MAX_MARKS_SCANNED:
+            if len(spans) >= limit:
                 break
     return spans
 

@@ -29,7 +29,9 @@ from whoosh.filedb.filestore import FileStorage
 
 from repository.models import Document
 
-from .errors import IndexerError, IndexLocked
+from .analysis import find_marks
+from .errors import IndexerError, IndexLocked, QueryError
+from .query import UserQuery
 from .schema import DOC, SCHEMA_VERSION, build_schema
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
@@ -40,6 +42,7 @@ VERSION_FILE = "SCHEMA_VERSION"
 _INDEXNAME = "MAIN"
 _READ_RETRIES = 3
 _OPEN_ATTEMPTS = 3
+MAX_MARKS = 5_000          # marks in one shown text: past them it reads on unmarked
 
 
 class Index:
@@ -162,6 +165,25 @@ class Index:
             ids = searcher.reader().column_reader("id")
             return {ids[d] for d in searcher.docs_for_query(query.Term("type", DOC))}
         return self._read(ids_of)
+
+    def highlight_terms(self, text: str) -> frozenset[str]:
+        """The analysed words a query's matches are marked by (what snippets mark);
+        empty for an empty or unreadable query."""
+        text = (text or "").strip()
+        if not text or text == "*":
+            return frozenset()
+
+        def terms(snap):
+            reader = snap.searcher.reader()
+            return UserQuery(text, snap.searcher.schema, reader).highlight_terms(reader)
+        try:
+            return self._read(terms)
+        except QueryError:
+            return frozenset()
+
+    def marks(self, text: str, terms: frozenset[str], limit: int = MAX_MARKS) -> list[tuple[int, int]]:
+        """Spans of ``text`` to mark for ``terms`` (from ``highlight_terms``), the way snippets mark them."""
+        return find_marks(text, terms, self._ix.schema["text"].analyzer, limit)
 
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()

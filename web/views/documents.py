@@ -32,11 +32,19 @@ def linked(doc_id: str) -> dict[str, list[Document]]:
     return out
 
 
+def marked_pages(doc_id: str, q: str) -> list[tuple[str, list]]:
+    """Each page's text with the spans the query marks (the index's own analysis: the same
+    words a snippet marks)."""
+    index = services().index
+    terms = index.highlight_terms(q)
+    return [(text, index.marks(text, terms) if terms else []) for text in services().repo.pages(doc_id)]
+
+
 @bp.route("/<doc_id>")
 def show(doc_id: str):
     doc = get_document(doc_id)
-    return render_template("document.html", doc=doc, links=linked(doc.id), pages=services().repo.pages(doc.id),
-                           q=request.args.get("q", ""))
+    q = request.args.get("q", "")
+    return render_template("document.html", doc=doc, links=linked(doc.id), pages=marked_pages(doc.id, q), q=q)
 
 
 @bp.route("/<doc_id>/original")

@@ -69,29 +69,13 @@ def snippet(value: str) -> Markup:
     return Markup("").join(out)
 
 
-def query_terms(query: str) -> list[str]:
-    """Words of a search query worth highlighting: no operators, field names or wildcards."""
-    words = re.findall(r"(?:\w+:)?([\w'-]+)", query or "")
-    terms = []
-    for word in words:
-        if word.upper() in ("AND", "OR", "NOT", "TO") or len(word) < 2:
-            continue
-        stem = re.sub(r"(ing|ed|es|s)$", "", word.lower()) if len(word) > 4 else word.lower()
-        terms.append(stem)
-    return sorted(set(terms), key=len, reverse=True)
-
-
-def highlight(text: str, query: str) -> Markup:
-    """Escaped text with the query's words (and their endings) in <mark>."""
-    terms = query_terms(query)
-    if not terms:
-        return escape(text)
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+def highlight(text: str, spans) -> Markup:
+    """Escaped text with the given character spans (from the index: ``Index.marks``) in <mark>."""
     out, last = [], 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[last:match.start()]))
-        out.append(Markup("<mark>%s</mark>") % match.group(0))
-        last = match.end()
+    for start, end in spans or ():
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>%s</mark>") % text[start:end])
+        last = end
     out.append(escape(text[last:]))
     return Markup("").join(out)
 

@@ -23,7 +23,7 @@ class SearchQuery:
     filters: Mapping[str, Sequence[str]] = field(default_factory=lambda: MappingProxyType({}))
     sort: str = "relevance"                          # relevance | newest | oldest
     page: int = 1                                    # 1-based
-    per_page: int = 10                               # clamped to 1..100
+    per_page: int = 10                               # 1..100
     date_from: str | None = None                     # YYYY-MM-DD, inclusive
     date_to: str | None = None                       # YYYY-MM-DD, inclusive
 
@@ -36,7 +36,7 @@ class SearchQuery:
             raise QueryError(f"Unknown sort {self.sort!r}: use one of {', '.join(SORTS)}.")
         if isinstance(self.page, bool) or not isinstance(self.page, int) or not 1 <= self.page <= MAX_PAGE:
             raise QueryError(f"Invalid page {self.page!r}: pages are numbered from 1 to {MAX_PAGE}.")
-        if isinstance(self.per_page, bool) or not isinstance(self.per_page, int):
+        if isinstance(self.per_page, bool) or not isinstance(self.per_page, int) or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"Invalid per_page {self.per_page!r}: use a number from 1 to {MAX_PER_PAGE}.")
         filters: dict[str, tuple[str, ...]] = {}
         for name, values in (self.filters or {}).items():
@@ -54,7 +54,7 @@ class SearchQuery:
             raise QueryError(f"date_from {self.date_from} is after date_to {self.date_to}.")
         return SearchQuery(
             text=self.text, filters=MappingProxyType(filters), sort=self.sort, page=self.page,
-            per_page=min(MAX_PER_PAGE, max(1, self.per_page)),
+            per_page=self.per_page,
             date_from=self.date_from or None, date_to=self.date_to or None,
         )
 

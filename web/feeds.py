@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from repository import NotFound
@@ -27,8 +27,10 @@ def rfc3339(value: str | None) -> str:
 
 def atom(title: str, self_url: str, page_url: str, args: MultiDict) -> Response:
     result, error = run_search(args, per_page=ENTRIES)
+    if error:
+        abort(400, description=error)
     entries = []
-    for hit in result.hits if result else ():
+    for hit in result.hits:
         try:
             doc = services().repo.get(hit.id)
         except NotFound:
@@ -36,7 +38,7 @@ def atom(title: str, self_url: str, page_url: str, args: MultiDict) -> Response:
         entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.added_at)})
     updated = max((e["updated"] for e in entries), default=rfc3339(None))
     body = render_template("feed.xml", title=title, self_url=self_url, page_url=page_url, entries=entries,
-                           updated=updated, error=error)
+                           updated=updated)
     return Response(body, mimetype="application/atom+xml")
 
 

@@ -154,11 +154,11 @@ def test_pagination_and_total(index):
     assert (first.total, second.total, beyond.total) == (6, 6, 6)
     assert ids(first) + ids(second) == ["photo", "filing", "release1", "release2", "undated1", "undated2"]
     assert beyond.hits == ()
-    assert search(index, per_page=1000).per_page == 100
-    assert search(index, per_page=0).per_page == 1
+    assert search(index, per_page=100).per_page == 100
 
 
 @pytest.mark.parametrize("bad", [dict(sort="best"), dict(page=0), dict(page="2"), dict(filters={"colour": ["red"]}),
+                                 dict(per_page=0), dict(per_page=101),
                                  dict(date_from="2018-13-01"), dict(date_to="yesterday")])
 def test_invalid_requests_raise_query_error(index, bad):
     with pytest.raises(QueryError) as info:

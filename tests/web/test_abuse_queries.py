@@ -89,3 +89,17 @@ params = st.fixed_dictionaries({}, optional={
 @given(query=params, path=st.sampled_from(PATHS))
 def test_fuzzed_search_is_a_page_or_a_400(client, query, path):
     check(client, path, query)
+
+
+LISTINGS = ("/search", "/api/search", "/feeds/search.atom", "/browse/topic/water",
+            "/cases/1:18-cv-00428-RB")
+
+
+@pytest.mark.parametrize("params", [{"page": "²"}, {"per_page": "³"}, {"page": "①"}, {"page": "٣"},
+                                    {"per_page": "101"}, {"per_page": "0"}, {"page": "1e3"}])
+def test_page_numbers_that_are_not_plain_digits_or_out_of_range_are_a_400(client, params):
+    for path in LISTINGS:
+        response = client.get(path, query_string=params)
+        assert response.status_code == 400, (path, params, response.status_code)
+        if path.startswith("/api/"):
+            assert response.get_json()["error"]["code"] == "bad_query"

@@ -6,6 +6,8 @@ and the feeds read the same parameters the same way.
 """
 from __future__ import annotations
 
+import re
+
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
@@ -15,11 +17,14 @@ from indexer.search import FACETS, SearchQuery
 PARAMS = ("q", "sort", "from", "to", *FACETS)
 
 
+_DIGITS = re.compile(r"[0-9]{1,9}")     # ASCII only: str.isdigit() also takes "²" and "①", which int() refuses
+
+
 def _number(args: MultiDict, name: str, default: int) -> int:
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    if not _DIGITS.fullmatch(raw):
         raise QueryError(f"{name} must be a whole number, not {raw!r}.")
     return int(raw)
 
@@ -32,7 +37,7 @@ def search_query(args: MultiDict, *, per_page: int = 10, sort: str | None = None
         filters={name: values for name, values in filters.items() if values},
         sort=args.get("sort") or sort or ("relevance" if args.get("q", "").strip() else "newest"),
         page=_number(args, "page", 1),
-        per_page=min(_number(args, "per_page", per_page), 100),
+        per_page=_number(args, "per_page", per_page),
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
     )

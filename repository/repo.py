@@ -78,7 +78,7 @@ class Repository:
             raise InvalidMetadata("title", "is required")
         existing = self.catalog.find_by_sha256(spooled.sha256)
         if existing is not None:
-            spooled.path.unlink(missing_ok=True)
+            self.originals.put(spooled.path, spooled.sha256)   # the same bytes repair a damaged original
             return self._restored(existing), False
         self.originals.put(spooled.path, spooled.sha256)
         catalog = self.catalog
@@ -117,6 +117,10 @@ class Repository:
 
     def original_path(self, doc: Document) -> Path:
         return self.originals.path(doc.sha256)
+
+    def verified_original(self, doc: Document) -> Path:
+        """The path of the original, known to be whole; else CorruptOriginal (damaged or missing)."""
+        return self.originals.verified(doc.sha256)
 
     # -- changing --------------------------------------------------------------
     def update(self, doc_id: str, raw_changes: Mapping) -> Document:

@@ -35,10 +35,20 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+# Originals this process hashed and found whole, by what their files' stat said then.
+VERIFIED_CACHE = 10_000
+
+
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 class OriginalStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self._verified: dict[str, tuple] = {}
 
     def path(self, sha256: str) -> Path:
         if not _SHA256.match(sha256):
@@ -55,7 +65,7 @@ class OriginalStore:
         already stored (and intact), the temp file is dropped instead.
         """
         target = self.path(sha256)
-        if target.is_file() and self.verify(sha256):
+        if self._whole(sha256):
             Path(tmp_path).unlink(missing_ok=True)
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,12 +89,35 @@ class OriginalStore:
         except FileNotFoundError:
             return False
 
+    def _whole(self, sha256: str) -> bool:
+        try:
+            self.verified(sha256)
+        except CorruptOriginal:
+            return False
+        return True
+
+    def verified(self, sha256: str) -> Path:
+        """The original's path once its bytes are known to hash to their name; else CorruptOriginal.
+
+        Hashed once per process for as long as the file's stat is unchanged, so
+        a damaged or missing original is never served as if it were whole, and
+        serving it again costs a stat."""
+        path = self.path(sha256)
+        try:
+            stamp = _stamp(path)
+        except FileNotFoundError:
+            raise CorruptOriginal(f"the original {sha256} is missing from the store") from None
+        if self._verified.get(sha256) != stamp:
+            if sha256_of(path) != sha256:
+                self._verified.pop(sha256, None)
+                raise CorruptOriginal(f"the original {sha256} is damaged: its bytes no longer match their sha256")
+            if len(self._verified) >= VERIFIED_CACHE:
+                self._verified.clear()
+            self._verified[sha256] = stamp
+        return path
+
     def remove(self, sha256: str) -> None:
         path = self.path(sha256)
         path.unlink(missing_ok=True)
         fsync_dir(path.parent)
 
-    def all_hashes(self):
-        for path in self.root.glob("??/??/*"):
-            if _SHA256.match(path.name):
-                yield path.name

@@ -16,7 +16,7 @@ import click
 
 from indexer.errors import IndexerError, QueryError
 from indexer.search import FACETS, SearchQuery
-from repository import InvalidLink, InvalidMetadata, NotFound, RepositoryError
+from repository import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
 from repository.metadata import clean_metadata
 from uploads.bulk import folder_entries, read_manifest, run_import
 from uploads.errors import Rejected
@@ -182,14 +182,18 @@ def show(services: Services, doc_id, as_json):
 def get(services: Services, doc_id, output):
     """Write a document's original, byte for byte."""
     doc = services.repo.get(doc_id)
+    try:
+        path = services.repo.verified_original(doc)      # nothing is written of a damaged original
+    except CorruptOriginal as exc:
+        fail(f"{doc.id}: {exc}; adding the same file again repairs it", PROBLEMS)
     to_stdout = output is None or str(output) == "-"
-    with services.repo.originals.open(doc.sha256) as src:
+    with open(path, "rb") as src:
         if to_stdout:
             digest = copy_hashing(src, sys.stdout.buffer)
         else:
             with open(output, "wb") as dst:
                 digest = copy_hashing(src, dst)
-    if digest != doc.sha256:
+    if digest != doc.sha256:       # changed while it was being copied
         if not to_stdout:
             output.unlink(missing_ok=True)
         fail(f"the original of {doc.id} no longer matches its sha256: run `dossier check`", PROBLEMS)

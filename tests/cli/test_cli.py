@@ -142,7 +142,7 @@ def test_check_finds_a_corrupted_original(dossier, files, data_dir):
     result = ok(dossier("check"), 1)
     assert f"corrupt_original: the original of {complaint}" in result.stdout
     result = ok(dossier("get", complaint, "-o", data_dir.parent / "copy.pdf"), 1)
-    assert "no longer matches its sha256" in result.stderr and not (data_dir.parent / "copy.pdf").exists()
+    assert "is damaged" in result.stderr and not (data_dir.parent / "copy.pdf").exists()
     original.unlink()
     result = ok(dossier("get", complaint, "-o", data_dir.parent / "copy.pdf"), 1)
     assert f"original {sha} is missing" in result.stderr
@@ -212,3 +212,19 @@ def test_search_without_json_is_a_readable_table(dossier, files):
     out = ok(dossier("search", "family")).stdout
     assert out.splitlines()[0] == "1 result(s), showing 1-1"
     assert release in out and "AG Balderas files suit" in out and "*family*" in out.lower()
+
+
+def test_get_writes_nothing_of_a_damaged_original(dossier, files, data_dir, tmp_path):
+    release, complaint, _ = add_release(dossier, files)
+    shown = json.loads(ok(dossier("show", complaint, "--json")).stdout)
+    stored = data_dir / "originals" / shown["sha256"][:2] / shown["sha256"][2:4] / shown["sha256"]
+    stored.chmod(0o600)
+    stored.write_bytes(stored.read_bytes()[:-10] + b"x" * 10)
+    to_stdout = ok(dossier("get", complaint), 1)
+    assert to_stdout.stdout_bytes == b"" and "damaged" in to_stdout.stderr
+    ok(dossier("get", complaint, "-o", tmp_path / "copy.pdf"), 1)
+    assert not (tmp_path / "copy.pdf").exists()
+    ok(dossier("add", files / "complaint.pdf"))                 # the same bytes again: repaired
+    ok(dossier("get", complaint, "-o", tmp_path / "copy.pdf"))
+    assert (tmp_path / "copy.pdf").read_bytes() == (files / "complaint.pdf").read_bytes()
+    ok(dossier("check"))

@@ -73,3 +73,44 @@ def test_unique_names():
     from web.views.downloads import unique_names
 
     assert unique_names(["a.pdf", "A.pdf", "a.pdf", "b"]) == ["a.pdf", "A (2).pdf", "a (3).pdf", "b"]
+
+
+def damage(services, doc) -> None:
+    path = services.repo.original_path(doc)
+    path.chmod(0o600)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_original_is_never_served_as_if_whole(client, services, release):
+    main, (complaint, _) = release
+    damage(services, complaint)
+    response = fetch(client, f"/documents/{complaint.id}/original")
+    assert response.status_code == 500
+    assert "damaged or missing" in response.get_data(as_text=True)
+    conditional = fetch(client, f"/documents/{complaint.id}/original",
+                        headers={"If-None-Match": f'"{complaint.sha256}"'})
+    assert conditional.status_code == 500
+    ranged = fetch(client, f"/documents/{complaint.id}/original", headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 500
+    assert fetch(client, f"/documents/{main.id}/bundle.zip").status_code == 500
+
+
+def test_a_missing_original_is_a_clear_error_and_adding_the_bytes_again_repairs_it(client, services, release, make_pdf):
+    from uploads.intake import Upload
+
+    _, (complaint, _) = release
+    path = services.repo.original_path(complaint)
+    kept = path.read_bytes()
+    path.unlink()
+    response = fetch(client, f"/documents/{complaint.id}/original")
+    assert response.status_code == 500 and "damaged or missing" in response.get_data(as_text=True)
+    again, _ = services.intake.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
+    assert again.document.id == complaint.id and not again.created
+    repaired = fetch(client, f"/documents/{complaint.id}/original")
+    assert repaired.status_code == 200 and repaired.data == kept
+    damage(services, complaint)
+    services.intake.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
+    assert fetch(client, f"/documents/{complaint.id}/original").data == kept
+    assert services.indexer.check() == []

@@ -1,9 +1,9 @@
 """A document's page, its original, and a release's bundle as a ZIP."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from repository import Document, NotFound
+from repository import CorruptOriginal, Document, NotFound
 
 from . import downloads, services
 
@@ -47,10 +47,23 @@ def show(doc_id: str):
     return render_template("document.html", doc=doc, links=linked(doc.id), pages=marked_pages(doc.id, q), q=q)
 
 
+def verified_original(doc: Document):
+    """The original's path, known to be whole: a damaged or missing one is never served."""
+    try:
+        return services().repo.verified_original(doc)
+    except CorruptOriginal as exc:
+        current_app.logger.error("%s: %s", doc.id, exc)
+        abort(500, description=DAMAGED)
+
+
+DAMAGED = ("The stored file of this document is damaged or missing, so it is not served. "
+           "The site's staff can restore it by adding the same file again; please try later.")
+
+
 @bp.route("/<doc_id>/original")
 def original(doc_id: str):
     doc = get_document(doc_id)
-    return downloads.send_original(doc, services().repo.original_path(doc))
+    return downloads.send_original(doc, verified_original(doc))
 
 
 @bp.route("/<doc_id>/bundle.zip")
@@ -58,7 +71,7 @@ def bundle(doc_id: str):
     doc = get_document(doc_id)
     members = [doc, *linked(doc.id)["attachments"]]
     names = downloads.unique_names([m.filename for m in members])
-    files = [(name, services().repo.original_path(m)) for name, m in zip(names, members)]
+    files = [(name, verified_original(m)) for name, m in zip(names, members)]
     response = Response(downloads.stream_zip(files), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="dossier-{doc.id}.zip"'
     return response

@@ -19,7 +19,9 @@ def json_error(status: int, code: str, message: str, **extra):
 
 def handle(exc: HTTPException):
     status = exc.code or 500
-    message = exc.description if status != 500 else "An unexpected error happened. Please try again later."
+    # A 500 says what went wrong only when the code raised it on purpose, with words for it.
+    unexpected = status == 500 and exc.description == InternalServerError.description
+    message = "An unexpected error happened. Please try again later." if unexpected else exc.description
     if status == 413:
         message = "The upload is larger than this site accepts."
     if request.path.startswith("/api/"):

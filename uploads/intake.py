@@ -8,12 +8,14 @@ it has returned.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Mapping, Sequence
 
 from repository import Document, InvalidMetadata, NotFound, Repository, SpooledFile
 from repository.metadata import clean_metadata
+from repository.text import valid_text
 
 from . import sniff as sniffing
 from .errors import Rejected
@@ -27,10 +29,12 @@ Announce = Callable[[Sequence[str]], None]
 
 @dataclass(frozen=True)
 class Upload:
-    """One file to take in: a stream or a path, the name it came with, and its metadata."""
+    """One file to take in: a stream or a path, the name it came with, and its metadata.
+    ``mime``: the type, when we made the bytes ourselves (typed text); otherwise sniffed."""
     source: BinaryIO | Path
     filename: str
     meta: Mapping = field(default_factory=dict)
+    mime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ class Intake:
     def add_text(self, text: str, meta: Mapping, attachments: Sequence[Upload] = (),
                  attach_ids: Sequence[str] = ()) -> tuple[Stored, list[Stored]]:
         """A release typed in rather than uploaded: kept as a UTF-8 .txt original."""
-        data = text.replace("\r\n", "\n").encode("utf-8")
-        return self.add(Upload(io.BytesIO(data), "release.txt", meta), attachments, attach_ids,
+        data = typed_text(text).encode("utf-8")
+        return self.add(Upload(io.BytesIO(data), "release.txt", meta, mime=sniffing.TEXT), attachments, attach_ids,
                         default_kind="release")
 
     def _store(self, upload: Upload, default_kind: str | None, attachment: bool = False) -> Stored:
@@ -95,7 +99,7 @@ class Intake:
     def _store_file(self, upload: Upload, filename: str, default_kind: str | None, attachment: bool) -> Stored:
         path, sha256, size = self._spool(upload)
         try:
-            mime = sniffing.accepted_type(path, filename)
+            mime = upload.mime or sniffing.accepted_type(path, filename)
             meta = dict(upload.meta)
             meta.setdefault("kind", None)
             meta["kind"] = meta["kind"] or default_kind or guess_kind(mime, attachment)
@@ -122,6 +126,15 @@ class Intake:
             return Stored(self.repo.get(stored.document.id), stored.created)
         except NotFound:
             return stored
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def typed_text(text: str) -> str:
+    """Typed or pasted text, as kept: Unix newlines, valid Unicode, no control characters
+    (pasted from PDFs they come along: \x03, \x1b) but tabs and newlines."""
+    return _CONTROL.sub("", valid_text(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def check_metadata(upload: Upload) -> None:

@@ -1,6 +1,7 @@
 """Names and titles: what we keep of an uploaded file's name, and a title when none is given."""
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -29,17 +30,30 @@ def safe_filename(name: str | None) -> str:
     return name
 
 
+# Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_head(data: bytes) -> str:
+    """The start of a text file as text: by its byte-order mark, else as UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, "replace")
+    return data.decode("utf-8", "replace")
+
+
 def title_from(path: Path, mime: str, filename: str) -> str:
     """First line of a text, <title> of an HTML page, else the file name made readable."""
     if mime in (sniffing.TEXT, sniffing.HTML):
         with open(path, "rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace")
+            head = decode_head(handle.read(8192))
         if mime == sniffing.HTML:
             match = re.search(r"<title[^>]*>(.*?)</title>", head, re.I | re.S)
             line = re.sub(r"<[^>]+>|&[a-z#0-9]+;", " ", match.group(1)) if match else ""
         else:
             line = next((ln for ln in head.splitlines() if ln.strip()), "")
-        line = " ".join(line.split()).lstrip("\ufeff")
+        line = " ".join("".join(ch for ch in line if ch.isprintable() or ch.isspace()).split()).lstrip("\ufeff")
         if line:
             return line[:MAX_TITLE]
     stem = Path(filename).stem.replace("_", " ").replace("-", " ")

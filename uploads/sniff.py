@@ -22,6 +22,31 @@ EXTENSIONS: dict[str, str] = {
     ".tiff": "image/tiff", ".gif": "image/gif", ".webp": "image/webp",
 }
 
+# What each type is called when a refusal names it for a person.
+TYPE_NAMES: dict[str, str] = {
+    PDF: "a PDF document", TEXT: "plain text", HTML: "a web page (HTML)", DOCX: "a Word document (.docx)",
+    "image/jpeg": "a JPEG image", "image/png": "a PNG image", "image/tiff": "a TIFF image",
+    "image/gif": "a GIF image", "image/webp": "a WebP image",
+    "application/zip": "a ZIP archive", "application/msword": "an old Word document (.doc)",
+    "application/vnd.wordperfect": "a WordPerfect document", "text/rtf": "an RTF document",
+    "application/vnd.ms-excel": "an Excel spreadsheet", "text/xml": "an XML file",
+    "application/octet-stream": "binary data of no type we recognise",
+    "application/x-executable": "a program", "application/x-sharedlib": "a program",
+    "application/x-dosexec": "a Windows program",
+}
+ACCEPTED_NAMES = "PDF, plain text, HTML, Word (.docx), JPEG, PNG, TIFF, GIF and WebP"
+
+
+def type_name(mime: str) -> str:
+    return TYPE_NAMES.get(mime) or f"a file of type {mime}"
+
+
+def _mismatch(filename: str, claimed: str, sniffed: str) -> Rejected:
+    return Rejected("type_mismatch", f"{filename} is named like {type_name(claimed)} but its contents are "
+                                     f"{type_name(sniffed)}. Check that it is the file you meant, and rename it "
+                                     "or choose the right one.")
+
+
 # libmagic names plain text by what it looks like: C, CSV, a script, JSON...
 # For our purposes all of it is text.
 _TEXTLIKE_APPLICATION = {"application/json", "application/csv", "application/x-wine-extension-ini"}
@@ -55,17 +80,16 @@ def accepted_type(path: Path, filename: str) -> str:
         return claimed
     if sniffed not in ACCEPTED:
         if claimed:
-            raise Rejected("type_mismatch",
-                           f"{filename!r} is named like {claimed} but its bytes are {sniffed}")
-        raise Rejected("unsupported_type", f"{sniffed} files are not accepted; accepted: PDF, plain text, "
-                                           "HTML, DOCX, JPEG, PNG, TIFF, GIF, WebP")
+            raise _mismatch(filename, claimed, sniffed)
+        raise Rejected("unsupported_type", f"{filename} is {type_name(sniffed)}, which Dossier does not take. "
+                                           f"It takes {ACCEPTED_NAMES}.")
     if claimed is None or claimed == sniffed:
         return sniffed
     if claimed == HTML and sniffed == TEXT:
         return HTML  # HTML without a doctype often sniffs as plain text
     if claimed == TEXT and sniffed == HTML:
         return TEXT  # markup in a .txt is kept, and served, as text
-    raise Rejected("type_mismatch", f"{filename!r} is named like {claimed} but its bytes are {sniffed}")
+    raise _mismatch(filename, claimed, sniffed)
 
 
 def _is_docx(path: Path) -> bool:

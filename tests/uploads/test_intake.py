@@ -124,3 +124,26 @@ def test_attaching_an_unknown_document_stores_nothing(intake, repo):
 ])
 def test_filenames_are_kept_as_names_never_as_paths(raw, kept):
     assert safe_filename(raw) == kept
+
+
+def test_a_typed_release_with_stray_control_characters_is_text(intake):
+    main, _ = intake.add_text("Water\x03 release\x1b\nPasted from a PDF: \x0cthe office sued.", {"title": "Water"})
+    assert main.document.mime == "text/plain"
+    assert b"\x03" not in intake.repo.original_path(main.document).read_bytes()
+
+
+def test_a_utf16_text_file_is_stored_with_its_first_line_as_title(intake, tmp_path):
+    path = tmp_path / "release.txt"
+    path.write_bytes("\ufeffAG sues over water rights\nThe office filed suit.".encode("utf-16-le"))
+    main, _ = intake.add(Upload(path, "release.txt", {}))
+    assert main.document.mime == "text/plain"
+    assert main.document.title == "AG sues over water rights"
+
+
+def test_a_lying_name_is_refused_in_plain_words(intake, tmp_path):
+    path = tmp_path / "photo.pdf"
+    path.write_bytes(samples.png())
+    with pytest.raises(Rejected) as info:
+        intake.add(Upload(path, "photo.pdf", {}))
+    assert info.value.code == "type_mismatch"
+    assert info.value.message.startswith("photo.pdf is named like a PDF document but its contents are a PNG image.")

@@ -68,6 +68,8 @@ def _entry(number: int, raw: str, base: Path) -> Entry | Skip:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
         return Skip(number, "", "bad_line", f"not valid JSON: {exc.msg}")
+    except RecursionError:
+        return Skip(number, "", "bad_line", "nested too deeply to read")
     if not isinstance(record, dict) or not isinstance(record.get("file"), str):
         return Skip(number, "", "bad_line", 'each line must be a JSON object with a "file"')
     attachments = record.get("attachments") or []

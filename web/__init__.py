@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 
 from flask import Flask, Request
+from werkzeug.exceptions import BadRequest
 
 from .settings import Config, load_config
 
@@ -30,6 +31,16 @@ class DossierRequest(Request):
         stream = super()._get_file_stream(*args, **kwargs)
         self.__dict__.setdefault("_dossier_part_files", []).append(stream)
         return stream
+
+    def get_json(self, *args, **kwargs):
+        """A body nested too deeply for the parser is a bad request, like any unreadable JSON
+        (json raises RecursionError there, which nothing else catches)."""
+        try:
+            return super().get_json(*args, **kwargs)
+        except RecursionError:
+            if kwargs.get("silent") or (len(args) > 1 and args[1]):
+                return None
+            raise BadRequest("The JSON body is nested too deeply to read.") from None
 
     def _load_form_data(self) -> None:
         try:

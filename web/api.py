@@ -120,6 +120,8 @@ def attachment_uploads() -> list[Upload]:
         metas = json.loads(request.form.get("attachments_meta") or "[]")
     except json.JSONDecodeError as exc:
         raise ApiError(400, "bad_request", f"attachments_meta is not JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "bad_request", "attachments_meta is nested too deeply to read.") from None
     if not isinstance(metas, list) or not all(isinstance(m, dict) for m in metas) or len(metas) > len(files):
         raise ApiError(400, "bad_request", "attachments_meta must be a JSON array of objects, "
                                            "at most one per attachments file, in the same order.")

@@ -228,3 +228,11 @@ def test_get_writes_nothing_of_a_damaged_original(dossier, files, data_dir, tmp_
     ok(dossier("get", complaint, "-o", tmp_path / "copy.pdf"))
     assert (tmp_path / "copy.pdf").read_bytes() == (files / "complaint.pdf").read_bytes()
     ok(dossier("check"))
+
+
+def test_a_manifest_line_nested_too_deeply_is_skipped(dossier, files, tmp_path):
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"file": str(files / "release.txt")}) + "\n")
+    result = ok(dossier("import", manifest), 1)
+    assert "line 1: -: bad_line: nested too deeply to read" in result.stderr
+    assert "1 added" in result.stderr

@@ -148,3 +148,17 @@ def test_huge_request_is_refused_before_parsing(client, token):
     response = client.post("/api/documents", headers=auth(token), data=body,
                            content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
+
+
+def test_a_deeply_nested_json_body_is_a_400(client, token, release, depth=100_000):
+    main, _ = release
+    auth = {"Authorization": f"Bearer {token}"}
+    nested = "[" * depth + "]" * depth
+    patched = client.patch(f"/api/documents/{main.id}", headers={**auth, "Content-Type": "application/json"},
+                           data='{"title": ' + nested + "}")
+    assert patched.status_code == 400 and patched.get_json()["error"]["code"] == "bad_request"
+    linked = client.post(f"/api/documents/{main.id}/links", headers={**auth, "Content-Type": "application/json"},
+                         data=nested)
+    assert linked.status_code == 400
+    uploaded = client.post("/api/documents", headers=auth, data={"text": "A release", "attachments_meta": nested})
+    assert uploaded.status_code == 400 and uploaded.get_json()["error"]["code"] == "bad_request"

@@ -64,7 +64,7 @@ class Index:
         ``needs_rebuild`` (also True for a new index) tells the caller to
         rebuild it from the repository."""
         index_dir = Path(index_dir)
-        index_dir.mkdir(parents=True, exist_ok=True)
+        index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         needs_rebuild = not cls._current(index_dir) and cls._create(index_dir, writer_timeout, wipe=False)
         for attempt in range(_OPEN_ATTEMPTS):
             try:

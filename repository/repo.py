@@ -13,7 +13,7 @@ from .catalog import Catalog, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
 from .models import Document, Links
-from .store import OriginalStore
+from .store import OriginalStore, private_dir, private_file
 
 DB_NAME = "dossier.sqlite3"
 # A spool file untouched this long was left by a crashed upload; a live one is
@@ -40,12 +40,10 @@ class Problem:
 
 class Repository:
     def __init__(self, data_dir: Path | str):
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = private_dir(Path(data_dir))
         self.originals = OriginalStore(self.data_dir / "originals")
-        self.tmp_dir = self.data_dir / "tmp"
-        self.tmp_dir.mkdir(exist_ok=True)
-        self.db_path = self.data_dir / DB_NAME
+        self.tmp_dir = private_dir(self.data_dir / "tmp")
+        self.db_path = private_file(self.data_dir / DB_NAME)
         self._local = threading.local()
         self.catalog  # create and migrate the database now, not on first use
         self.clean_tmp(STALE_SPOOL_SECONDS)  # what a kill -9 mid-upload left behind

@@ -27,6 +27,25 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only its owner may enter, whatever the umask (and whatever an older version made)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty, readable and writable by its owner only, unless it exists;
+    tighten it if it does (SQLite gives its -wal and -shm files the same mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    return path
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -46,8 +65,7 @@ def _stamp(path: Path) -> tuple:
 
 class OriginalStore:
     def __init__(self, root: Path):
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root = private_dir(Path(root))
         self._verified: dict[str, tuple] = {}
 
     def path(self, sha256: str) -> Path:
@@ -68,10 +86,10 @@ class OriginalStore:
         if self._whole(sha256):
             Path(tmp_path).unlink(missing_ok=True)
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp_path, 0o444)
+        os.chmod(tmp_path, 0o400)
         os.replace(tmp_path, target)
         fsync_dir(target.parent)
         return target

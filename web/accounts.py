@@ -18,6 +18,8 @@ from typing import Iterator
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from repository.store import private_dir, private_file
+
 DB_NAME = "accounts.sqlite3"
 TOKEN_PREFIX = "dsr_"
 MIN_PASSWORD = 8
@@ -63,8 +65,7 @@ def hash_token(token: str) -> str:
 
 class Accounts:
     def __init__(self, data_dir: Path | str):
-        self.path = Path(data_dir) / DB_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(private_dir(Path(data_dir)) / DB_NAME)
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -303,6 +304,7 @@ def demo_(services: Services, if_empty):
 
 
 def main() -> None:
+    os.umask(0o077)          # every file of the data folder, the index's included, is the owner's only
     _keep_children_light()
     cli(prog_name="dossier")
 

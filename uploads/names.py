@@ -58,3 +58,13 @@ def title_from(path: Path, mime: str, filename: str) -> str:
             return line[:MAX_TITLE]
     stem = Path(filename).stem.replace("_", " ").replace("-", " ")
     return " ".join(stem.split())[:MAX_TITLE] or "Untitled"
+
+
+def download_name(filename: str, mime: str) -> str:
+    """The name to offer a download under: the uploaded one when its extension is one of its
+    type's, else with the type's extension added (``notes.hta`` holding text is offered as
+    ``notes.hta.txt``), so no browser or desktop treats the file as something it would run."""
+    allowed = [ext for ext, stored in sniffing.EXTENSIONS.items() if stored == mime]
+    if not allowed or Path(filename).suffix.lower() in allowed:
+        return filename
+    return f"{filename}{allowed[0]}"

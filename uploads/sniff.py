@@ -15,9 +15,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IMAGES = ("image/jpeg", "image/png", "image/tiff", "image/gif", "image/webp")
 ACCEPTED = frozenset((PDF, TEXT, HTML, DOCX) + IMAGES)
 
-# Which sniffed types a name's extension may carry, and the type we then store.
+# Which sniffed types a name's extension may carry, and the type we then store; a type's
+# first extension is the one a download gets when its name carries none of them.
 EXTENSIONS: dict[str, str] = {
-    ".pdf": PDF, ".txt": TEXT, ".text": TEXT, ".htm": HTML, ".html": HTML, ".docx": DOCX,
+    ".pdf": PDF, ".txt": TEXT, ".text": TEXT, ".html": HTML, ".htm": HTML, ".docx": DOCX,
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".tif": "image/tiff",
     ".tiff": "image/tiff", ".gif": "image/gif", ".webp": "image/webp",
 }

@@ -114,3 +114,31 @@ def test_a_missing_original_is_a_clear_error_and_adding_the_bytes_again_repairs_
     services.intake.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
     assert fetch(client, f"/documents/{complaint.id}/original").data == kept
     assert services.indexer.check() == []
+
+
+def test_ranges_as_rfc_9110_has_them(client, release):
+    _, (complaint, _) = release
+    url = f"/documents/{complaint.id}/original"
+    whole = fetch(client, url)
+    beyond = fetch(client, url, headers={"Range": "bytes=99999999-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Range"] == f"bytes */{len(whole.data)}"
+    several = fetch(client, url, headers={"Range": "bytes=0-1,5-6"})
+    assert several.status_code == 200 and several.data == whole.data
+    unchanged = fetch(client, url, headers={"Range": "bytes=0-9", "If-None-Match": f'"{complaint.sha256}"'})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    part = fetch(client, url, headers={"Range": "bytes=0-9", "If-None-Match": '"another"'})
+    assert part.status_code == 206 and part.data == whole.data[:10]
+
+
+def test_a_name_a_computer_would_run_is_offered_with_its_type_s_extension(client, services):
+    from uploads.intake import Upload
+
+    for name, expected in (("notes.hta", "notes.hta.txt"), ("page.js", "page.js.txt"), ("report.TXT", "report.TXT"),
+                           ("README", "README.txt")):
+        stored, _ = services.intake.add(Upload(io.BytesIO(f"Plain words in {name}".encode()), name, {}))
+        disposition = fetch(client, f"/documents/{stored.document.id}/original").headers["Content-Disposition"]
+        assert disposition == f"attachment; filename={expected}", name
+    page, _ = services.intake.add(Upload(io.BytesIO(b"<html><title>T</title><p>Words</p></html>"), "page.xhtml", {}))
+    assert fetch(client, f"/documents/{page.document.id}/original").headers["Content-Disposition"] == \
+        "attachment; filename=page.xhtml.html"

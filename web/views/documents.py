@@ -70,7 +70,7 @@ def original(doc_id: str):
 def bundle(doc_id: str):
     doc = get_document(doc_id)
     members = [doc, *linked(doc.id)["attachments"]]
-    names = downloads.unique_names([m.filename for m in members])
+    names = downloads.unique_names([downloads.download_name(m) for m in members])
     files = [(name, verified_original(m)) for name, m in zip(names, members)]
     response = Response(downloads.stream_zip(files), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="dossier-{doc.id}.zip"'

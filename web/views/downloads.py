@@ -6,9 +6,10 @@ import zipfile
 from pathlib import Path, PurePath
 from typing import Iterable, Iterator
 
-from flask import Response, send_file
+from flask import Response, request, send_file
 
 from repository import Document
+from uploads.names import download_name as safe_download_name
 
 from ..security import original_csp
 
@@ -22,12 +23,22 @@ def send_original(doc: Document, path: Path) -> Response:
     PDFs and images open in the browser; anything else (HTML included) downloads,
     and none of it may run script as this site.
     """
+    if request.if_none_match.contains_weak(doc.sha256) and request.method in ("GET", "HEAD"):
+        # If-None-Match is decided before Range (RFC 9110, 13.2.2): the client has these bytes.
+        return Response(status=304, headers={"ETag": f'"{doc.sha256}"'})
+    if request.range is not None and len(request.range.ranges) > 1:
+        request.environ.pop("HTTP_RANGE", None)     # several ranges: the whole file (RFC 9110 allows it)
+        request.__dict__.pop("range", None)
     inline = doc.mime.startswith(INLINE_TYPES)
-    response = send_file(path, mimetype=doc.mime, as_attachment=not inline, download_name=doc.filename,
+    response = send_file(path, mimetype=doc.mime, as_attachment=not inline, download_name=download_name(doc),
                          conditional=True, etag=doc.sha256, max_age=0)
     response.headers["Content-Security-Policy"] = original_csp(doc.mime)
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def download_name(doc: Document) -> str:
+    return safe_download_name(doc.filename, doc.mime)
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

@@ -6,11 +6,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 TITLES = {
     400: "This request could not be understood", 401: "Please sign in", 403: "Not allowed",
-    404: "Page not found", 405: "Not allowed here", 413: "The upload is too large",
+    404: "Page not found", 405: "Not allowed here", 413: "The upload is too large", 416: "No such part of this file",
     415: "This type of file is not accepted", 429: "Too many attempts", 500: "Something went wrong",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 415: "unsupported_type", 429: "rate_limited", 500: "internal_error"}
+         413: "too_large", 415: "unsupported_type", 416: "range_not_satisfiable", 429: "rate_limited",
+         500: "internal_error"}
 
 
 def json_error(status: int, code: str, message: str, **extra):
@@ -24,10 +25,13 @@ def handle(exc: HTTPException):
     message = "An unexpected error happened. Please try again later." if unexpected else exc.description
     if status == 413:
         message = "The upload is larger than this site accepts."
+    # Allow (405), Retry-After (429, 503), Content-Range (416), WWW-Authenticate (401): kept on every page.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
         body, status = json_error(status, CODES.get(status, "error"), message)
-        return body, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
-    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+        return body, status, headers
+    page = render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message)
+    return page, status, headers
 
 
 def handle_unexpected(exc: Exception):

@@ -23,5 +23,5 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
 def test_configuration_table_matches_the_settings():
     rows = re.findall(r"^\| `(DOSSIER_[A-Z_]+)` \| ([^|]+) \|", README, re.M)
     documented = {env: default.strip().strip("`") for env, default in rows}
-    expected = {s.env: ("see below" if s.default is None else str(s.default)) for s in SETTINGS}
+    expected = {s.env: ("see below" if s.default is None else str(s.default) or "unset") for s in SETTINGS}
     assert documented == expected

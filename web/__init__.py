@@ -83,6 +83,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     atexit.register(close_services, app)
 
     security.install(app)
+    if config.base_url:
+        app.wsgi_app = security.BaseURL(app.wsgi_app, config.base_url)
     _register(app)
     return app
 

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request, session
 from flask.json.provider import DefaultJSONProvider
@@ -68,7 +69,7 @@ ANONYMOUS_BODY_LIMIT = 64 * 1024
 def refuse_unreadable_forms() -> None:
     """Before anything reads the body: refuse what must not be read, and what cannot be."""
     # The API checks its bearer token before it reads a body, and form_unreadable() after.
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():
         return
     if not session.get("user"):
         length = request.content_length
@@ -88,13 +89,19 @@ def form_unreadable() -> bool:
     return request.mimetype == "multipart/form-data" and not request.form and not request.files
 
 
+def not_routed() -> bool:
+    """No view will run (no such page, or not for this method): its 404 or 405, with its
+    Allow header, answers; the body is never read."""
+    return request.routing_exception is not None
+
+
 def check_csrf() -> None:
     """Refuse a state-changing browser request whose token is not the session's.
 
     The API is exempt: it takes bearer tokens only, never the session cookie,
     so a forged cross-site request carries no credentials there.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():
         return
     sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = session.get(CSRF_FIELD)
@@ -117,6 +124,31 @@ def add_headers(response: Response) -> Response:
 
 def original_csp(mime: str) -> str:
     return PDF_CSP if mime == "application/pdf" else ORIGINAL_CSP
+
+
+# -- the public address -------------------------------------------------------------
+class BaseURL:
+    """WSGI middleware: every request is taken to have come to the configured public address,
+    so absolute URLs never repeat an attacker's Host header (or scheme)."""
+
+    def __init__(self, app, base_url: str):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"DOSSIER_BASE_URL must look like https://host[/path], not {base_url!r}")
+        self.app, self.scheme, self.host, self.prefix = app, parts.scheme, parts.netloc, parts.path.rstrip("/")
+
+    def __call__(self, environ, start_response):
+        environ["wsgi.url_scheme"] = self.scheme
+        environ["HTTP_HOST"] = self.host
+        environ["SERVER_NAME"], _, port = self.host.partition(":")
+        environ["SERVER_PORT"] = port or ("443" if self.scheme == "https" else "80")
+        if self.prefix:
+            # Behind a proxy that passes the prefix on (/records/search), or strips it (/search).
+            path = environ.get("PATH_INFO", "")
+            if path == self.prefix or path.startswith(self.prefix + "/"):
+                environ["PATH_INFO"] = path[len(self.prefix):] or "/"
+            environ["SCRIPT_NAME"] = self.prefix
+        return self.app(environ, start_response)
 
 
 # -- rate limits ------------------------------------------------------------------

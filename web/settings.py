@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
             "extraction worker processes; 0 means one per core"),
     Setting("writer_timeout", "DOSSIER_WRITER_TIMEOUT", 60.0, float,
             "seconds to wait for the index writer lock held by another process"),
+    Setting("base_url", "DOSSIER_BASE_URL", "", str,
+            "the site's public address, e.g. `https://records.example.gov`; absolute links (API, feeds) use it "
+            "whatever Host header a request sends (unset: the request's own address)"),
 )
 
 
@@ -48,6 +51,7 @@ class Config:
     extract_memory_mb: int = 1024
     extract_workers: int = 0
     writer_timeout: float = 60.0
+    base_url: str = ""
 
     @property
     def max_upload_bytes(self) -> int:

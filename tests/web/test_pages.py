@@ -1,6 +1,9 @@
 """Search, document, case and browse pages; feeds; headers and escaping."""
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlsplit
 import xml.etree.ElementTree as ET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -154,3 +157,40 @@ def test_snippet_keeps_only_marks():
 
     assert str(snippet("a <mark>b</mark> &lt;i&gt;")) == "a <mark>b</mark> &lt;i&gt;"
     assert str(snippet("<img src=x onerror=alert(1)>")) == "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_error_pages_keep_their_headers(client):
+    response = client.post("/search", data={"q": "water"})
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert "text/html" in response.content_type
+
+
+def test_facet_values_with_dot_segments_get_links_that_work(client, services):
+    services.intake.add_text("A release about odd topics", {"title": "Odd topics", "topics": ["..", "a/../b", "/x"]})
+    page = client.get("/search", query_string={"q": "odd"}).get_data(as_text=True)
+    doc_id = re.search(r'href="/documents/(\w+)', page).group(1)
+    document = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    links = re.findall(r'href="(/browse/topic[^"]*)"', document)
+    paths = [urlsplit(html.unescape(link)).path for link in links]
+    assert len(links) == 3 and not any(part in ("", ".", "..") for path in paths for part in path.split("/")[1:])
+    for link in links:
+        listed = client.get(html.unescape(link))
+        assert listed.status_code == 200 and "Odd topics" in listed.get_data(as_text=True), link
+
+
+def test_absolute_links_use_the_configured_address_whatever_the_host_header(tmp_path):
+    from web import close_services, create_app
+    from web.settings import Config
+
+    app = create_app(Config(data_dir=tmp_path / "d", extract_workers=1, base_url="https://records.example.gov/ag"),
+                     TESTING=True)
+    try:
+        main, _ = app.extensions["dossier"].intake.add_text("A release about water", {"title": "Water"})
+        client = app.test_client()
+        body = client.get(f"/ag/api/documents/{main.document.id}", headers={"Host": "evil.example"}).get_json()
+        assert body["url"] == f"https://records.example.gov/ag/documents/{main.document.id}"
+        unprefixed = client.get(f"/api/documents/{main.document.id}", headers={"X-Forwarded-Host": "evil"}).get_json()
+        assert unprefixed["download_url"].startswith("https://records.example.gov/ag/documents/")
+    finally:
+        close_services(app)

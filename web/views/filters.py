@@ -89,7 +89,9 @@ def install(app: Flask) -> None:
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
         facet_label=facet_label, value_label=value_label,
     )
+    from .browse import browse_url
     from .query import url_with
 
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_FACETS=FIELD_FACETS,
-                                 TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with)
+                                 TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with,
+                                 browse_url=browse_url)

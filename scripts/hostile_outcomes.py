@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Write docs/hostile-outcomes.md: what Dossier does with every hostile corpus file.
 
-Every file in the corpus's pdf/malformed/, pdf/encrypted/, pdf/scanned/ and
-other-formats/ (read in place from $DOSSIER_CORPUS or ../shared/corpus) goes
+Every file in the corpus's pdf/malformed/, pdf/encrypted/, pdf/scanned/,
+other-formats/ and photos/ (read in place from $DOSSIER_CORPUS or ../shared/corpus) goes
 through the real intake path -- a temporary data folder,
 open_services(load_config(...)), services.intake.add(Upload(path, name, {})) --
 one file at a time, in path order. The table records the outcome (stored with

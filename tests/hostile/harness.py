@@ -25,7 +25,7 @@ from typing import Iterator
 
 MB = 2**20
 
-HOSTILE_DIRS = ("pdf/malformed/", "pdf/encrypted/", "pdf/scanned/", "other-formats/")
+HOSTILE_DIRS = ("pdf/malformed/", "pdf/encrypted/", "pdf/scanned/", "other-formats/", "photos/")
 
 # Buckets for the committed table: a change of behaviour shows, run-to-run noise does not.
 TIME_BUCKETS = (2, 30, 60, 120)  # coarse: the committed table must change with behaviour, not with load

@@ -1,8 +1,8 @@
 """Every hostile corpus file through the real intake: stored with a valid text_status or rejected
 with a typed code, within the time limit and the memory limit, as its manifest row predicts.
 
-Files: every row of ../shared/corpus/manifest.tsv under pdf/malformed/, pdf/encrypted/, pdf/scanned/
-and other-formats/, read in place. The expected outcome is derived from the row (has_text, subtype,
+Files: every row of ../shared/corpus/manifest.tsv under pdf/malformed/, pdf/encrypted/, pdf/scanned/,
+other-formats/ and photos/, read in place. The expected outcome is derived from the row (has_text, subtype,
 note, pages) by `expected()` below. The same run, rendered, is docs/hostile-outcomes.md
 (scripts/hostile_outcomes.py); the last test checks that the committed table is up to date.
 
@@ -35,6 +35,8 @@ pytestmark = pytest.mark.corpus
 def expected(row: dict[str, str], corpus: Path) -> set[str]:
     """The outcomes a manifest row allows, as 'stored/STATUS' or 'rejected/CODE'."""
     name, has_text, subtype, note = row["file"], row["has_text"], row["subtype"], row["note"]
+    if name.startswith("photos/"):
+        return {"stored/not_applicable"}     # real camera JPEGs, four with broken or hostile EXIF
     if name.startswith("other-formats/"):
         return {"stored/extracted"} if Path(name).suffix in UPLOAD_TYPES else {"rejected/unsupported_type"}
     if subtype == "empty" or row["bytes"] == "0":
@@ -88,8 +90,8 @@ def test_the_corpus_has_hostile_files() -> None:
     if CORPUS is None:
         pytest.skip("../shared/corpus is not beside this checkout (set DOSSIER_CORPUS to point at it)")
     assert len(ROWS) >= 70
-    assert {row["file"].split("/")[1] if row["file"].startswith("pdf/") else "other" for row in ROWS} == {
-        "malformed", "encrypted", "scanned", "other"}
+    assert {row["file"].split("/")[1] if row["file"].startswith("pdf/") else row["file"].split("/")[0]
+            for row in ROWS} == {"malformed", "encrypted", "scanned", "other-formats", "photos"}
 
 
 @pytest.mark.parametrize("row", _params())

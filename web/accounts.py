@@ -1,7 +1,8 @@
-"""Staff accounts, API tokens and sign-in attempts: one SQLite file of their own.
+"""Staff accounts, their sessions, API tokens and sign-in attempts: one SQLite file of their own.
 
 The repository knows only documents; who may change them lives here, in
-`<data>/accounts.sqlite3`. Tokens are stored as their sha256, never in clear.
+`<data>/accounts.sqlite3`. Tokens and session ids are stored as their sha256,
+never in clear.
 Attempts are kept here too (not in memory) so that every gunicorn worker
 counts the same failures.
 """
@@ -22,6 +23,9 @@ DB_NAME = "accounts.sqlite3"
 TOKEN_PREFIX = "dsr_"
 MIN_PASSWORD = 8
 MAX_NAME = 64
+# A session's last_seen is written at most this often (seconds), not on every
+# request: its idle timeout is exact to this much.
+TOUCH_INTERVAL = 60
 
 # _MIGRATIONS[i] takes the file from version i to i + 1 (PRAGMA user_version is the
 # number of steps done). The first step is the first schema, which never set a
@@ -69,6 +73,19 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE users_v2 RENAME TO users",
         "ALTER TABLE tokens_v2 RENAME TO tokens",
         "CREATE INDEX tokens_user ON tokens(user_id)",
+    ),
+    # Server-side sessions: the cookie carries only the id (stored here as its
+    # sha256), so signing out, a new password or removal can end a session at once.
+    (
+        """CREATE TABLE sessions (
+            sha256 TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            expires_at REAL NOT NULL
+        )""",
+        "CREATE INDEX sessions_user ON sessions(user_id)",
+        "CREATE INDEX sessions_expires_at ON sessions(expires_at)",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -165,7 +182,7 @@ class Accounts:
             raise AccountError(f"user {name!r} already exists") from None
 
     def remove_user(self, name: str) -> None:
-        """Remove the account; its tokens go with it (ON DELETE CASCADE)."""
+        """Remove the account; its sessions and tokens go with it (ON DELETE CASCADE)."""
         with self._db() as db:
             if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
                 raise NoSuchUser(f"no such user: {name}")
@@ -183,6 +200,47 @@ class Accounts:
             row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
         ok = check_password_hash(row[0] if row else _dummy_hash(), password)
         return ok and row is not None
+
+    def set_password(self, name: str, password: str) -> int:
+        """A new password for `name`; every session it had ends. Returns how many did."""
+        _check_new_password(password)
+        with self._db() as db:
+            user_id = _user_id(db, name)
+            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (generate_password_hash(password), user_id))
+            return db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,)).rowcount
+
+    # -- sessions --------------------------------------------------------------
+    def create_session(self, name: str, lifetime: float) -> str:
+        """A new session id for `name`, valid for `lifetime` seconds at most."""
+        session_id = secrets.token_urlsafe(32)
+        now = time.time()
+        with self._db() as db:
+            user_id = _user_id(db, name)
+            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))  # tidy up while writing anyway
+            db.execute("INSERT INTO sessions (sha256, user_id, created_at, last_seen, expires_at) "
+                       "VALUES (?, ?, ?, ?, ?)", (hash_token(session_id), user_id, now, now, now + lifetime))
+        return session_id
+
+    def session_user(self, session_id: str, idle: float) -> str | None:
+        """The user of a live session, else None: unknown or ended, past its expiry,
+        unused for `idle` seconds, or its account removed. A dead one is deleted."""
+        key, now = hash_token(session_id), time.time()
+        with self._db() as db:
+            row = db.execute("SELECT u.name, s.last_seen, s.expires_at FROM sessions s "
+                             "JOIN users u ON u.id = s.user_id WHERE s.sha256 = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            name, last_seen, expires_at = row
+            if now >= expires_at or now - last_seen >= idle:
+                db.execute("DELETE FROM sessions WHERE sha256 = ?", (key,))
+                return None
+            if now - last_seen >= TOUCH_INTERVAL:
+                db.execute("UPDATE sessions SET last_seen = ? WHERE sha256 = ?", (now, key))
+        return name
+
+    def end_session(self, session_id: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE sha256 = ?", (hash_token(session_id),))
 
     # -- tokens ----------------------------------------------------------------
     def create_token(self, name: str) -> str:

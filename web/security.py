@@ -67,10 +67,14 @@ ANONYMOUS_BODY_LIMIT = 64 * 1024
 
 def refuse_unreadable_forms() -> None:
     """Before anything reads the body: refuse what must not be read, and what cannot be."""
+    from .auth import signed_in_user  # here, not at the top: auth imports this module
+
     # The API checks its bearer token before it reads a body, and form_unreadable() after.
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
         return
-    if not session.get("user"):
+    # The confirmed user, not the cookie's say-so: this runs before load_user, and a
+    # cookie whose session has ended or whose user is gone is anonymous.
+    if signed_in_user() is None:
         length = request.content_length
         if length is None and request.environ.get("wsgi.input_terminated") or (length or 0) > ANONYMOUS_BODY_LIMIT:
             abort(403, description="Please sign in before sending files.")

@@ -82,6 +82,16 @@ def test_an_old_cookie_does_not_sign_in_a_user_added_again(signed_in, accounts, 
     assert session_rows(accounts) == []
 
 
+
+def test_a_new_password_ends_the_sessions_from_before(client, signed_in, accounts, dossier):
+    copy = copy_of(signed_in)
+    result = dossier("user", "password", "press", "--password-stdin", input="a new password\n")
+    assert result.exit_code == 0 and "signed out 1 session" in result.stderr
+    assert not signed_in_as(copy) and not signed_in_as(signed_in)
+    fresh = client.application.test_client()
+    assert sign_in(fresh, "press", PASSWORD).status_code == 401
+    assert sign_in(fresh, "press", "a new password").status_code == 303 and signed_in_as(fresh)
+
 def test_signing_in_again_ends_the_session_it_replaces(signed_in, accounts):
     copy = copy_of(signed_in)
     assert sign_in(signed_in, "press", PASSWORD).status_code == 303

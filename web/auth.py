@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from . import security
 from .accounts import Accounts, NoSuchUser
@@ -20,6 +20,8 @@ SESSION_KEY = "sid"
 # Where a request keeps who it is signed in as, once confirmed: in its WSGI
 # environ, which no other request shares (g can be, under one app context).
 _CONFIRMED = "dossier.signed_in_user"
+TOO_MANY = (f"Too many failed sign-in attempts from your address. Please wait {security.SIGNIN_WINDOW // 60} "
+            "minutes and try again.")
 
 
 def accounts() -> Accounts:
@@ -74,17 +76,20 @@ def signin():
     if request.method == "GET":
         return render_template("signin.html", next=request.args.get("next", ""))
     name, password = request.form.get("username", "").strip(), request.form.get("password", "")
-    name_key, addr_key = f"signin:user:{name.lower()}", f"signin:addr:{request.remote_addr}"
-    if security.limited(accounts(), name_key, security.SIGNIN_PER_NAME) or \
-            security.limited(accounts(), addr_key, security.SIGNIN_PER_ADDRESS):
-        abort(429, description="Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+    keys = security.SigninKeys.of(request.remote_addr, name)
+    if security.signin_refused(accounts(), keys):
+        return _signin_form(name, TOO_MANY, 429, {"Retry-After": str(security.SIGNIN_WINDOW)})
     if not accounts().check_password(name, password) or not _start_session(name):
-        accounts().record_failure(name_key, addr_key)
-        return render_template("signin.html", next=request.form.get("next", ""), username=name,
-                               error="The user name or password is not right."), 401
-    accounts().clear_failures(name_key)
+        accounts().record_failure(*keys.all())
+        return _signin_form(name, "The user name or password is not right.", 401)
+    accounts().clear_failures(keys.pair)
     flash(f"Signed in as {name}.", "success")
     return redirect(_safe_next(request.form.get("next")), 303)
+
+
+def _signin_form(name: str, error: str, status: int, headers: dict | None = None):
+    page = render_template("signin.html", next=request.form.get("next", ""), username=name, error=error)
+    return page, status, headers or {}
 
 
 def _start_session(name: str) -> bool:

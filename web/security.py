@@ -130,13 +130,43 @@ class Limit:
     window: float  # seconds
 
 
-SIGNIN_PER_NAME = Limit(5, 15 * 60)
-SIGNIN_PER_ADDRESS = Limit(20, 15 * 60)
+SIGNIN_WINDOW = 15 * 60
+SIGNIN_PER_ADDRESS_AND_NAME = Limit(5, SIGNIN_WINDOW)
+SIGNIN_PER_ADDRESS = Limit(20, SIGNIN_WINDOW)
+# Failures at one name from anywhere. Past this the name is under attack, and an
+# address that has itself failed lately gets no more tries at it; an address
+# with no recent failures always gets its try, so nobody can lock the owner out.
+SIGNIN_NAME_UNDER_ATTACK = Limit(10, SIGNIN_WINDOW)
 TOKEN_PER_ADDRESS = Limit(20, 15 * 60)
 
 
 def limited(accounts: Accounts, key: str, limit: Limit) -> bool:
     return accounts.failures(key, limit.window) >= limit.attempts
+
+
+@dataclass(frozen=True)
+class SigninKeys:
+    """Where one address's failed sign-ins at one name are counted."""
+    pair: str
+    address: str
+    name: str
+
+    @classmethod
+    def of(cls, address: str | None, name: str) -> SigninKeys:
+        name = name.lower()
+        # A space between the two: neither an address nor a user name can hold one.
+        return cls(f"signin:pair:{address} {name}", f"signin:addr:{address}", f"signin:user:{name}")
+
+    def all(self) -> tuple[str, str, str]:
+        return self.pair, self.address, self.name
+
+
+def signin_refused(accounts: Accounts, keys: SigninKeys) -> bool:
+    """Whether this address may not try this name now: never when the address has no recent failures."""
+    if limited(accounts, keys.pair, SIGNIN_PER_ADDRESS_AND_NAME) or limited(accounts, keys.address, SIGNIN_PER_ADDRESS):
+        return True
+    return limited(accounts, keys.name, SIGNIN_NAME_UNDER_ATTACK) and \
+        accounts.failures(keys.address, SIGNIN_WINDOW) > 0
 
 
 class HtmlSafeJSON(DefaultJSONProvider):

@@ -137,29 +137,32 @@ def test_expired_sessions_are_swept_at_the_next_sign_in(client, signed_in, accou
 
 
 # -- a dead session is anonymous before the body is read ------------------------------------
-def big_upload(client):
-    """POST /upload with a 1 MB body (over the anonymous 64 KB, under the signed-in limit)."""
+def big_upload(client, csrf_token: str):
+    """POST /upload with a 1 MB body (over the anonymous 64 KB, under the signed-in limit).
+
+    The CSRF token is taken beforehand, so that no request refreshes the cookie
+    in between, and so that a 403 is not the CSRF check's."""
     body = Endless(file_part(), 2**20, b"\r\n--B--\r\n")
-    response = raw_post(client, "/upload", body, length=2**20 + 200,
-                        headers={"X-CSRF-Token": csrf(client)})  # so a 403 is not the CSRF check's
+    response = raw_post(client, "/upload", body, length=2**20 + 200, headers={"X-CSRF-Token": csrf_token})
     return response, body
 
 
 def test_a_removed_users_cookie_cannot_send_a_large_body(signed_in, dossier):
+    token = csrf(signed_in, "/")
     assert dossier("user", "remove", "press").exit_code == 0
-    response, body = big_upload(signed_in)
+    response, body = big_upload(signed_in, token)
     assert response.status_code == 403 and "sign in" in response.get_data(as_text=True)
     assert body.consumed == 0
 
 
 def test_an_ended_sessions_cookie_cannot_send_a_large_body(signed_in):
-    copy = copy_of(signed_in)
-    signed_in.post("/signout", data={"csrf_token": csrf(signed_in, "/")})
-    response, body = big_upload(copy)
+    copy, token = copy_of(signed_in), csrf(signed_in, "/")
+    signed_in.post("/signout", data={"csrf_token": token})
+    response, body = big_upload(copy, token)
     assert response.status_code == 403 and "sign in" in response.get_data(as_text=True)
     assert body.consumed == 0
 
 
 def test_a_live_session_can(signed_in):
-    response, body = big_upload(signed_in)
+    response, body = big_upload(signed_in, csrf(signed_in, "/"))
     assert response.status_code != 403 and body.consumed > 64 * 1024

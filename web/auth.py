@@ -1,37 +1,56 @@
-"""Staff sign-in and sign-out: a signed, expiring session cookie naming the user."""
+"""Staff sign-in and sign-out: a server-side session whose id travels in Flask's signed cookie."""
 from __future__ import annotations
 
 import functools
-import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from . import security
-from .accounts import Accounts
+from .accounts import Accounts, NoSuchUser
 
 bp = Blueprint("auth", __name__)
 
-# The cookie lapses after PERMANENT_SESSION_LIFETIME (8 h) without a request; Flask
-# re-issues it on every request, so a session in use would live for ever without
-# this cap on its whole length, counted from sign-in.
+# A session ends after PERMANENT_SESSION_LIFETIME (8 h, SESSION_HOURS) without a
+# request, and in any case this long after sign-in: the cookie is re-issued on
+# every request, so a session in use would otherwise live for ever.
 SESSION_MAX_HOURS = 24
+# The cookie's key for the session id (the CSRF token sits beside it).
+SESSION_KEY = "sid"
+# Where a request keeps who it is signed in as, once confirmed: in its WSGI
+# environ, which no other request shares (g can be, under one app context).
+_CONFIRMED = "dossier.signed_in_user"
+TOO_MANY = (f"Too many failed sign-in attempts from your address. Please wait {security.SIGNIN_WINDOW // 60} "
+            "minutes and try again.")
 
 
 def accounts() -> Accounts:
     return current_app.extensions["dossier.accounts"]
 
 
+def signed_in_user() -> str | None:
+    """The name this request is signed in as, or None. Only a session that exists
+    server-side, has not expired and whose account still exists counts; looked
+    up once a request, whichever hook asks first."""
+    if _CONFIRMED not in request.environ:
+        request.environ[_CONFIRMED] = _confirm_session()
+    return request.environ[_CONFIRMED]
+
+
+def _confirm_session() -> str | None:
+    session_id = session.get(SESSION_KEY)
+    if not isinstance(session_id, str):
+        return None
+    idle = current_app.permanent_session_lifetime.total_seconds()
+    name = accounts().session_user(session_id, idle)
+    if name is None:
+        session.pop(SESSION_KEY, None)  # ended, expired or its user removed: an anonymous cookie from now on
+    return name
+
+
 def load_user() -> None:
-    """g.user: the signed-in staff member, if the account still exists (removed users are signed out)."""
-    name = session.get("user")
-    since = session.get("since")
-    if name and not (isinstance(since, (int, float)) and time.time() - since < SESSION_MAX_HOURS * 3600):
-        session.clear()
-        name = None
-    g.user = name if name and accounts().user_exists(name) else None
-    if name and g.user is None:
-        session.pop("user", None)
+    """g.user: the signed-in staff member (see signed_in_user)."""
+    g.user = signed_in_user()
 
 
 def login_required(view):
@@ -57,25 +76,44 @@ def signin():
     if request.method == "GET":
         return render_template("signin.html", next=request.args.get("next", ""))
     name, password = request.form.get("username", "").strip(), request.form.get("password", "")
-    name_key, addr_key = f"signin:user:{name.lower()}", f"signin:addr:{request.remote_addr}"
-    if security.limited(accounts(), name_key, security.SIGNIN_PER_NAME) or \
-            security.limited(accounts(), addr_key, security.SIGNIN_PER_ADDRESS):
-        abort(429, description="Too many failed sign-in attempts. Please wait 15 minutes and try again.")
-    if not accounts().check_password(name, password):
-        accounts().record_failure(name_key, addr_key)
-        return render_template("signin.html", next=request.form.get("next", ""), username=name,
-                               error="The user name or password is not right."), 401
-    accounts().clear_failures(name_key)
-    session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    session.permanent = True
-    session["user"] = name
-    session["since"] = time.time()
+    keys = security.SigninKeys.of(request.remote_addr, name)
+    if security.signin_refused(accounts(), keys):
+        return _signin_form(name, TOO_MANY, 429, {"Retry-After": str(security.SIGNIN_WINDOW)})
+    if not accounts().check_password(name, password) or not _start_session(name):
+        accounts().record_failure(*keys.all())
+        return _signin_form(name, "The user name or password is not right.", 401)
+    accounts().clear_failures(keys.pair)
     flash(f"Signed in as {name}.", "success")
     return redirect(_safe_next(request.form.get("next")), 303)
 
 
+def _signin_form(name: str, error: str, status: int, headers: dict | None = None):
+    page = render_template("signin.html", next=request.form.get("next", ""), username=name, error=error)
+    return page, status, headers or {}
+
+
+def _start_session(name: str) -> bool:
+    """Replace this browser's session (and CSRF token) with a new one for `name`."""
+    try:
+        session_id = accounts().create_session(name, SESSION_MAX_HOURS * 3600)
+    except NoSuchUser:  # removed since its password was checked
+        return False
+    _end_this_session()
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = session_id
+    return True
+
+
+def _end_this_session() -> None:
+    session_id = session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        accounts().end_session(session_id)
+
+
 @bp.route("/signout", methods=["POST"])
 def signout():
+    _end_this_session()
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("search.search"), 303)

@@ -65,7 +65,16 @@ def serve(host, port, workers, timeout, data_dir):
 
 @cli.group()
 def user():
-    """Staff accounts (they sign in to upload and edit)."""
+    """Staff accounts: they sign in to upload and edit.
+
+    Removing an account, or giving it a new password, signs it out everywhere at once.
+    """
+
+
+def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
 @user.command(name="add")
@@ -73,11 +82,11 @@ def user():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
 @data_option
 def user_add(name, password_stdin, data_dir):
-    """Create a staff account."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    """Create a staff account.
+
+    Asks for the password twice, or reads it with --password-stdin.
+    """
+    password = _read_password(password_stdin)
     try:
         _accounts().add_user(name, password)
     except AccountError as exc:
@@ -85,11 +94,39 @@ def user_add(name, password_stdin, data_dir):
     click.echo(f"added user {name}", err=True)
 
 
+@user.command(name="password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (first line).")
+@data_option
+def user_password(name, password_stdin, data_dir):
+    """Set a new password for NAME and sign out all its sessions.
+
+    Asks for the new password twice, or reads it with --password-stdin. Every
+    browser signed in as NAME is signed out at once; its API tokens keep working
+    (revoke them with `dossier token revoke`).
+    """
+    accounts = _accounts()
+    if not accounts.user_exists(name):
+        fail(f"no such user: {name}", NOT_FOUND)
+    password = _read_password(password_stdin, "New password")
+    try:
+        ended = accounts.set_password(name, password)
+    except NoSuchUser as exc:
+        fail(str(exc), NOT_FOUND)
+    except AccountError as exc:
+        fail(str(exc), USAGE)
+    click.echo(f"changed the password of {name}; signed out {ended} session(s)", err=True)
+
+
 @user.command(name="remove")
 @click.argument("name")
 @data_option
 def user_remove(name, data_dir):
-    """Remove a staff account; its sessions and API tokens stop working."""
+    """Remove a staff account, its sessions and its API tokens.
+
+    Its sessions and tokens stop working at once. Adding the name again later
+    makes a new account: nothing issued to the old one works for it.
+    """
     try:
         _accounts().remove_user(name)
     except NoSuchUser as exc:

@@ -68,10 +68,14 @@ ANONYMOUS_BODY_LIMIT = 64 * 1024
 
 def refuse_unreadable_forms() -> None:
     """Before anything reads the body: refuse what must not be read, and what cannot be."""
+    from .auth import signed_in_user  # here, not at the top: auth imports this module
+
     # The API checks its bearer token before it reads a body, and form_unreadable() after.
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():
         return
-    if not session.get("user"):
+    # The confirmed user, not the cookie's say-so: this runs before load_user, and a
+    # cookie whose session has ended or whose user is gone is anonymous.
+    if signed_in_user() is None:
         length = request.content_length
         if length is None and request.environ.get("wsgi.input_terminated") or (length or 0) > ANONYMOUS_BODY_LIMIT:
             abort(403, description="Please sign in before sending files.")
@@ -158,13 +162,43 @@ class Limit:
     window: float  # seconds
 
 
-SIGNIN_PER_NAME = Limit(5, 15 * 60)
-SIGNIN_PER_ADDRESS = Limit(20, 15 * 60)
+SIGNIN_WINDOW = 15 * 60
+SIGNIN_PER_ADDRESS_AND_NAME = Limit(5, SIGNIN_WINDOW)
+SIGNIN_PER_ADDRESS = Limit(20, SIGNIN_WINDOW)
+# Failures at one name from anywhere. Past this the name is under attack, and an
+# address that has itself failed lately gets no more tries at it; an address
+# with no recent failures always gets its try, so nobody can lock the owner out.
+SIGNIN_NAME_UNDER_ATTACK = Limit(10, SIGNIN_WINDOW)
 TOKEN_PER_ADDRESS = Limit(20, 15 * 60)
 
 
 def limited(accounts: Accounts, key: str, limit: Limit) -> bool:
     return accounts.failures(key, limit.window) >= limit.attempts
+
+
+@dataclass(frozen=True)
+class SigninKeys:
+    """Where one address's failed sign-ins at one name are counted."""
+    pair: str
+    address: str
+    name: str
+
+    @classmethod
+    def of(cls, address: str | None, name: str) -> SigninKeys:
+        name = name.lower()
+        # A space between the two: neither an address nor a user name can hold one.
+        return cls(f"signin:pair:{address} {name}", f"signin:addr:{address}", f"signin:user:{name}")
+
+    def all(self) -> tuple[str, str, str]:
+        return self.pair, self.address, self.name
+
+
+def signin_refused(accounts: Accounts, keys: SigninKeys) -> bool:
+    """Whether this address may not try this name now: never when the address has no recent failures."""
+    if limited(accounts, keys.pair, SIGNIN_PER_ADDRESS_AND_NAME) or limited(accounts, keys.address, SIGNIN_PER_ADDRESS):
+        return True
+    return limited(accounts, keys.name, SIGNIN_NAME_UNDER_ATTACK) and \
+        accounts.failures(keys.address, SIGNIN_WINDOW) > 0
 
 
 class HtmlSafeJSON(DefaultJSONProvider):

@@ -30,7 +30,48 @@ def test_signin_is_rate_limited_across_workers(client, staff, accounts):
         client.post("/signin", data={"username": staff[0], "password": "wrong-wrong", "csrf_token": token})
     response = client.post("/signin", data={"username": staff[0], "password": staff[1], "csrf_token": token})
     assert response.status_code == 429 and "Too many" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "900"
     assert accounts.failures(f"signin:user:{staff[0]}", 900) == 5  # kept in SQLite, shared by workers
+
+
+def attempt(client, address: str, password: str, name: str = "press"):
+    return client.post("/signin", data={"username": name, "password": password, "csrf_token": csrf(client)},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_failures_from_other_addresses_never_lock_out_the_right_password(client, staff):
+    attackers = [f"203.0.113.{i}" for i in range(1, 51)]
+    assert [attempt(client, address, "guess-guess").status_code for address in attackers] == [401] * 50
+    again = attempt(client, attackers[0], "guess-guess")
+    assert again.status_code == 429 and again.headers["Retry-After"] == "900"
+    assert attempt(client, "198.51.100.7", staff[1]).status_code == 303
+
+
+def test_one_address_is_stopped_at_one_name_and_at_many(client, staff):
+    for _ in range(5):
+        assert attempt(client, "203.0.113.1", "guess-guess").status_code == 401
+    assert attempt(client, "203.0.113.1", staff[1]).status_code == 429
+    for i in range(20):
+        assert attempt(client, "203.0.113.2", "guess-guess", name=f"user{i % 4}").status_code == 401
+    assert attempt(client, "203.0.113.2", staff[1]).status_code == 429  # 20 failures, none at "press"
+    assert attempt(client, "198.51.100.7", staff[1]).status_code == 303
+
+
+def test_a_name_under_attack_gives_failing_addresses_no_more_tries(client, staff):
+    for i in range(10):
+        assert attempt(client, f"203.0.113.{i}", "guess-guess").status_code == 401
+    assert attempt(client, "203.0.113.0", "guess-guess").status_code == 429  # one failure, not five: slowed
+    assert attempt(client, "203.0.113.0", "guess-guess", name="someone-else").status_code == 401
+    assert attempt(client, "198.51.100.7", staff[1]).status_code == 303  # a fresh address is never refused
+
+
+def test_signing_in_clears_that_addresss_failures_for_the_name(client, staff, accounts):
+    for _ in range(4):
+        attempt(client, "203.0.113.1", "guess-guess")
+    assert attempt(client, "203.0.113.1", staff[1]).status_code == 303
+    for _ in range(4):
+        assert attempt(client, "203.0.113.1", "guess-guess").status_code == 401
+    assert attempt(client, "203.0.113.1", staff[1]).status_code == 303
 
 
 def test_next_only_redirects_on_this_site(client, staff):

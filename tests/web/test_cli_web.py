@@ -51,6 +51,20 @@ def test_user_add_prompts_for_password(tmp_path):
     assert result.exit_code == 0 and Accounts(tmp_path / "data").check_password("ana", "a good password")
 
 
+
+def test_user_password_sets_a_new_one(tmp_path):
+    data = tmp_path / "data"
+    run(data, "user", "add", "press", "--password-stdin", input="long enough pw\n")
+    session_id = Accounts(data).create_session("press", 3600)
+    result = run(data, "user", "password", "press", input="a better password\na better password\n")
+    assert result.exit_code == 0 and "New password" in result.output
+    accounts = Accounts(data)
+    assert accounts.check_password("press", "a better password") and not accounts.check_password("press", "long enough pw")
+    assert accounts.session_user(session_id, 3600) is None
+    assert run(data, "user", "password", "press", "--password-stdin", input="short\n").exit_code == 2
+    assert accounts.check_password("press", "a better password")
+    assert run(data, "user", "password", "nobody", "--password-stdin", input="long enough pw\n").exit_code == 4
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -81,19 +81,16 @@ def make_pdf(path: Path, pages: int, token: str, seed: int = 1) -> None:
 
 
 def upload_to_searchable(data_dir: Path, work: Path, pages: int = 50) -> dict:
-    """One Intake.add of a generated PDF, until Index.search finds its unique word."""
-    from indexer.search import SearchQuery
-    from uploads.intake import Upload
-    from web.services import open_services
-    from web.settings import load_config
+    """One Dossier.add of a generated PDF, until Index.search finds its unique word."""
+    from core import Dossier, SearchQuery, Upload, load_config
 
     token = "zq" + "".join(random.Random(time.time_ns()).choices(string.ascii_lowercase, k=10))
     pdf = work / f"upload-{pages}p.pdf"
     make_pdf(pdf, pages, token)
-    services = open_services(load_config({"data_dir": data_dir}))
+    services = Dossier(load_config({"data_dir": data_dir}))
     try:
         t0 = time.perf_counter()
-        main, _ = services.intake.add(Upload(pdf, pdf.name, {"kind": "filing", "title": f"Bench upload {token}"}))
+        main, _ = services.add(Upload(pdf, pdf.name, {"kind": "filing", "title": f"Bench upload {token}"}))
         ack = time.perf_counter() - t0
         while services.index.search(SearchQuery(text=token)).total < 1:
             if time.perf_counter() - t0 > 120:

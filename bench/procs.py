@@ -11,11 +11,8 @@ from .timing import proc_peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIER = Path(sys.executable).with_name("dossier")
-# Without the console script installed: the same entry point, with `serve` registered
-# (web.cli_web adds it to the command group when imported).
-_LAUNCH = ("import sys; sys.path.insert(0, %r)\n"
-           "try:\n    import web.cli_web\nexcept ImportError:\n    pass\n"
-           "from web.cli import main; main()") % str(ROOT)
+# Without the console script installed: the same entry point.
+_LAUNCH = "import sys; sys.path.insert(0, %r)\nfrom cli import main; main()" % str(ROOT)
 
 
 def dossier_cmd(data_dir: Path, *args: str) -> list[str]:

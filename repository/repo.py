@@ -14,6 +14,7 @@ from .errors import InvalidMetadata
 from .metadata import clean_metadata
 from .models import Document, Links
 from .store import OriginalStore, private_dir, private_file
+from .units import Link, NewDocument, recover, store_together
 
 DB_NAME = "dossier.sqlite3"
 # A spool file untouched this long was left by a crashed upload; a live one is
@@ -47,6 +48,7 @@ class Repository:
         self._local = threading.local()
         self.catalog  # create and migrate the database now, not on first use
         self.clean_tmp(STALE_SPOOL_SECONDS)  # what a kill -9 mid-upload left behind
+        recover(self)                        # ... or mid-unit: originals no row names
 
     @property
     def catalog(self) -> Catalog:
@@ -63,39 +65,14 @@ class Repository:
             self._local.conn = None
 
     # -- adding ----------------------------------------------------------------
+    def store_together(self, documents: Sequence[NewDocument], links: Sequence[Link] = ()
+                       ) -> list[tuple[Document, bool]]:
+        """Every document and link, or none (see ``repository.units``): (document, created) each."""
+        return store_together(self, documents, links)
+
     def add(self, meta: Mapping, spooled: SpooledFile) -> tuple[Document, bool]:
-        """Store a spooled file as a document; (document, created).
-
-        A file whose bytes are already stored is that document: its metadata is
-        kept, and a deleted one is restored.
-        """
-        meta = clean_metadata(meta)
-        if not meta.get("kind"):
-            raise InvalidMetadata("kind", "is required")
-        if not meta.get("title"):
-            raise InvalidMetadata("title", "is required")
-        existing = self.catalog.find_by_sha256(spooled.sha256)
-        if existing is not None:
-            self.originals.put(spooled.path, spooled.sha256)   # the same bytes repair a damaged original
-            return self._restored(existing), False
-        self.originals.put(spooled.path, spooled.sha256)
-        catalog = self.catalog
-        try:
-            with transaction(catalog.conn):
-                doc = catalog.insert(meta, sha256=spooled.sha256, size=spooled.size,
-                                     mime=spooled.mime, filename=spooled.filename)
-        except sqlite3.IntegrityError:
-            # Another process stored the same bytes between our look-up and insert.
-            existing = catalog.find_by_sha256(spooled.sha256)
-            if existing is None:
-                raise
-            return self._restored(existing), False
-        return doc, True
-
-    def _restored(self, doc: Document) -> Document:
-        if doc.deleted:
-            return self.restore(doc.id)
-        return doc
+        """One document stored on its own: (document, created)."""
+        return store_together(self, [NewDocument(meta, spooled)])[0]
 
     # -- reading ---------------------------------------------------------------
     def get(self, doc_id: str, *, include_deleted: bool = False) -> Document:
@@ -193,12 +170,18 @@ class Repository:
     # -- checking --------------------------------------------------------------
     def check_originals(self) -> list[Problem]:
         problems = []
+        named = set()
         for doc in self.iter_documents(include_deleted=True):
+            named.add(doc.sha256)
             if not self.originals.exists(doc.sha256):
                 problems.append(Problem(doc.id, "missing_original", f"the original of {doc.id} is missing"))
             elif not self.originals.verify(doc.sha256):
                 problems.append(Problem(doc.id, "corrupt_original",
                                         f"the original of {doc.id} no longer matches its sha256"))
+        for sha256 in sorted(set(self.originals.hashes()) - named):
+            problems.append(Problem(None, "orphan_original",
+                                    f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256} belongs to no document "
+                                    "(left by an upload cut off mid-way)"))
         return problems
 
     def check_rows(self) -> list[Problem]:

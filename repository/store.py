@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from .errors import CorruptOriginal, RepositoryError
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024
 
 
@@ -69,7 +69,7 @@ class OriginalStore:
         self._verified: dict[str, tuple] = {}
 
     def path(self, sha256: str) -> Path:
-        if not _SHA256.match(sha256):
+        if not SHA256.fullmatch(sha256):
             raise RepositoryError(f"not a sha256: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -136,6 +136,13 @@ class OriginalStore:
 
     def remove(self, sha256: str) -> None:
         path = self.path(sha256)
-        path.unlink(missing_ok=True)
-        fsync_dir(path.parent)
+        if path.parent.is_dir():
+            path.unlink(missing_ok=True)
+            fsync_dir(path.parent)
+
+    def hashes(self):
+        """The sha256 of every original in the store."""
+        for path in self.root.glob("??/??/*"):
+            if SHA256.fullmatch(path.name):
+                yield path.name
 

@@ -4,7 +4,7 @@
 Every file in the corpus's pdf/malformed/, pdf/encrypted/, pdf/scanned/,
 other-formats/ and photos/ (read in place from $DOSSIER_CORPUS or ../shared/corpus) goes
 through the real intake path -- a temporary data folder,
-open_services(load_config(...)), services.intake.add(Upload(path, name, {})) --
+open_services(load_config(...)), services.add(Upload(path, name, {})) --
 one file at a time, in path order. The table records the outcome (stored with
 its text_status, or rejected with its code), the reason, the page count, the
 wall time and the extraction worker's peak RSS. Time and memory are rounded to

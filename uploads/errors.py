@@ -1,4 +1,5 @@
 """Why an upload was refused. Codes are stable: scripts and the web layer match on them."""
+from __future__ import annotations
 
 CODES = {
     "empty": "the file is empty",
@@ -11,13 +12,26 @@ CODES = {
 
 
 class Rejected(Exception):
-    """Nothing was stored. `code` is one of CODES; `message` says why in words."""
+    """A part refused: nothing of it was stored. ``code`` is one of CODES; ``reason`` says why in
+    words that follow the file's name ("is empty (0 bytes)"); ``message`` is the whole sentence."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None):
+    def __init__(self, code: str, reason: str, *, field: str | None = None, detail: str | None = None):
         assert code in CODES, code
-        super().__init__(f"{code}: {message}")
+        super().__init__(f"{code}: {reason}")
         self.code = code
-        self.message = message
+        self.reason = reason
         self.field = field
-        self.filename: str | None = None          # set by intake: which file it was
-        self.stored_ids: tuple[str, ...] = ()     # documents of the same call stored before it
+        self.detail = detail or reason          # for a field at fault: what is wrong with it
+        self.filename: str | None = None       # which file (set by intake)
+        self.part: int | None = None            # its position in the unit: 0 the release, 1.. attachments
+
+    def located(self, filename: str, part: int) -> "Rejected":
+        self.filename, self.part = filename, part
+        return self
+
+    @property
+    def message(self) -> str:
+        return f"{self.filename} {self.reason}" if self.filename else f"The file {self.reason}"
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

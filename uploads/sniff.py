@@ -42,10 +42,8 @@ def type_name(mime: str) -> str:
     return TYPE_NAMES.get(mime) or f"a file of type {mime}"
 
 
-def _mismatch(filename: str, claimed: str, sniffed: str) -> Rejected:
-    return Rejected("type_mismatch", f"{filename} is named like {type_name(claimed)} but its contents are "
-                                     f"{type_name(sniffed)}. Check that it is the file you meant, and rename it "
-                                     "or choose the right one.")
+def _mismatch(claimed: str, sniffed: str) -> Rejected:
+    return Rejected("type_mismatch", f"is {type_name(sniffed)}, not {type_name(claimed)} as its name says")
 
 
 # libmagic names plain text by what it looks like: C, CSV, a script, JSON...
@@ -81,16 +79,16 @@ def accepted_type(path: Path, filename: str) -> str:
         return claimed
     if sniffed not in ACCEPTED:
         if claimed:
-            raise _mismatch(filename, claimed, sniffed)
-        raise Rejected("unsupported_type", f"{filename} is {type_name(sniffed)}, which Dossier does not take. "
-                                           f"It takes {ACCEPTED_NAMES}.")
+            raise _mismatch(claimed, sniffed)
+        raise Rejected("unsupported_type", f"is {type_name(sniffed)}, which Dossier does not take "
+                                           f"(it takes {ACCEPTED_NAMES})")
     if claimed is None or claimed == sniffed:
         return sniffed
     if claimed == HTML and sniffed == TEXT:
         return HTML  # HTML without a doctype often sniffs as plain text
     if claimed == TEXT and sniffed == HTML:
         return TEXT  # markup in a .txt is kept, and served, as text
-    raise _mismatch(filename, claimed, sniffed)
+    raise _mismatch(claimed, sniffed)
 
 
 def _is_docx(path: Path) -> bool:

@@ -27,7 +27,7 @@ def spool(stream: BinaryIO, tmp_dir: Path, max_bytes: int) -> tuple[Path, str, i
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise Rejected("too_large", f"the file is larger than the limit of {_megabytes(max_bytes)}")
+                    raise Rejected("too_large", f"is larger than the limit of {_megabytes(max_bytes)}")
                 digest.update(chunk)
                 out.write(chunk)
     except BaseException:
@@ -35,7 +35,7 @@ def spool(stream: BinaryIO, tmp_dir: Path, max_bytes: int) -> tuple[Path, str, i
         raise
     if size == 0:
         path.unlink(missing_ok=True)
-        raise Rejected("empty", "the file is empty (0 bytes)")
+        raise Rejected("empty", "is empty (0 bytes)")
     return path, digest.hexdigest(), size
 
 

@@ -1,8 +1,8 @@
-"""The web front end and the command line: the only layer that imports Flask.
+"""The web front end: the only layer that imports Flask.
 
-`create_app()` is the app factory: it opens the services (repository, index,
-intake) and the accounts once for the process, and wires blueprints, security
-and error pages around them.
+`create_app()` is the app factory: it opens the core (``core.Dossier``) and the
+accounts once for the process, and wires blueprints, security and error pages
+around them. Views parse the request, call one use case and render its answer.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import datetime as dt
 from flask import Flask, Request
 from werkzeug.exceptions import BadRequest
 
-from .settings import Config, load_config
+from core import Config, Dossier, load_config
 
 SESSION_HOURS = 8
 # Room for the multipart envelope and form fields around a file at the cap.
@@ -53,9 +53,9 @@ class DossierRequest(Request):
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build the app. Lower-case overrides are settings (data_dir=...), upper-case ones Flask config."""
+    from core.accounts import Accounts
+
     from . import security
-    from .accounts import Accounts
-    from .services import open_services
 
     settings = {k: v for k, v in overrides.items() if k.islower()}
     flask_config = {k: v for k, v in overrides.items() if k.isupper()}
@@ -77,8 +77,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     )
     app.config.update(flask_config)
 
-    services = open_services(config)
-    app.extensions["dossier"] = services
+    app.extensions["dossier"] = Dossier(config)
     app.extensions["dossier.accounts"] = Accounts(config.data_dir)
     atexit.register(close_services, app)
 
@@ -90,17 +89,17 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
 
 
 def close_services(app: Flask) -> None:
-    """Close the services once (tests call it; atexit calls it again harmlessly)."""
-    services = app.extensions.pop("dossier", None)
-    if services is not None:
-        services.close()
+    """Close the core once (tests call it; atexit calls it again harmlessly)."""
+    dossier = app.extensions.pop("dossier", None)
+    if dossier is not None:
+        dossier.close()
 
 
 def _register(app: Flask) -> None:
-    from . import api, auth, feeds
+    from . import api, auth, feeds, sessions
     from .views import browse, documents, edit, errors, filters, search, upload
 
-    app.before_request(auth.load_user)
+    app.before_request(sessions.load_user)
     for blueprint in (search.bp, documents.bp, browse.bp, upload.bp, edit.bp, feeds.bp, auth.bp, api.bp):
         app.register_blueprint(blueprint)
     filters.install(app)

@@ -9,20 +9,15 @@ import json
 
 from flask import Blueprint, g, request, url_for
 
-from indexer.errors import QueryError
-from repository import InvalidLink, InvalidMetadata, LIST_FIELDS, NotFound
-from repository.models import EDITABLE_FIELDS
-from uploads.errors import Rejected
-from uploads.intake import Upload
+from core import EDITABLE_FIELDS, LIST_FIELDS, Invalid, InvalidLink, InvalidMetadata, NotFound, QueryError, \
+    Refused, Upload
 
 from . import security
-from .auth import accounts
-from .views import query, services
-from .views.errors import json_error
+from .sessions import accounts
+from .views import dossier, query, viewer
+from .views.errors import REFUSED_STATUS, json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-REJECTED_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
 
 
 class ApiError(Exception):
@@ -50,10 +45,21 @@ def _invalid(exc: InvalidMetadata):
     return json_error(400, "invalid_metadata", str(exc), field=exc.field)
 
 
-@bp.errorhandler(Rejected)
-def _rejected(exc: Rejected):
-    extra = {k: v for k, v in (("field", exc.field), ("filename", exc.filename)) if v}
-    return json_error(REJECTED_STATUS.get(exc.code, 400), exc.code, exc.message, **extra)
+@bp.errorhandler(Invalid)
+def _bad(exc: Invalid):
+    return json_error(400, "bad_request", exc.message, **({"field": exc.field} if exc.field else {}))
+
+
+@bp.errorhandler(InvalidLink)
+def _bad_link(exc: InvalidLink):
+    return json_error(400, "invalid_link", str(exc))
+
+
+@bp.errorhandler(Refused)
+def _refused(exc: Refused):
+    """Nothing was stored: the code, which part was refused (0: the document, 1..: attachments) and why."""
+    extra = {k: v for k, v in (("part", exc.part), ("filename", exc.filename), ("field", exc.field)) if v is not None}
+    return json_error(REFUSED_STATUS.get(exc.code, 400), exc.code, exc.message, **extra)
 
 
 def token_required(view):
@@ -78,8 +84,8 @@ def token_required(view):
 
 
 def document_record(doc_id: str, **extra) -> dict:
-    doc = services().repo.get(doc_id)
-    links = services().repo.links(doc_id).to_dict()
+    doc = dossier().document(doc_id, viewer())
+    links = dossier().link_summary(doc_id, viewer()).to_dict()
     for entries in links.values():
         for entry in entries:
             entry["url"] = url_for("api.document", doc_id=entry["id"], _external=True)
@@ -90,7 +96,7 @@ def document_record(doc_id: str, **extra) -> dict:
 @bp.get("/search")
 def search():
     try:
-        result = services().index.search(query.search_query(request.args))
+        result = dossier().search(query.search_query(request.args), viewer())
     except QueryError as exc:
         raise ApiError(400, "bad_query", str(exc)) from None
     body = result.to_dict()
@@ -138,14 +144,24 @@ def create():
     attach_ids = [i for v in request.form.getlist("attach_ids") for i in v.replace(",", " ").split()]
     attachments = attachment_uploads()
     if file is not None and file.filename:
-        main, parts = services().intake.add(Upload(file.stream, file.filename, meta), attachments, attach_ids)
+        main, parts = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids)
     elif request.form.get("text", "").strip():
-        main, parts = services().intake.add_text(request.form["text"], meta, attachments, attach_ids)
+        main, parts = dossier().add_text(request.form["text"], meta, attachments, attach_ids)
     else:
         raise ApiError(400, "bad_request", "Send the document as a `file` part (or a release as `text`).")
-    record = document_record(main.document.id, duplicate=not main.created,
-                             attachments=[{"id": p.document.id, "duplicate": not p.created} for p in parts])
+    record = document_record(main.document.id, duplicate=not main.created, differences=differences(main),
+                             attachments=[{"id": p.document.id, "duplicate": not p.created,
+                                           "differences": differences(p)} for p in parts])
     return record, 201 if main.created else 200
+
+
+def differences(stored) -> dict:
+    """For bytes already stored: the details sent that differ, which were NOT applied (PATCH them)."""
+    return {name: {"stored": _json(old), "sent": _json(new)} for name, (old, new) in stored.differences.items()}
+
+
+def _json(value):
+    return list(value) if isinstance(value, tuple) else value
 
 
 @bp.patch("/documents/<doc_id>")
@@ -154,11 +170,7 @@ def update(doc_id: str):
     changes = request.get_json(silent=True)
     if not isinstance(changes, dict):
         raise ApiError(400, "bad_request", "Send a JSON object of the fields to change.")
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ApiError(400, "bad_request", f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
-    services().repo.update(doc_id, changes)
-    services().indexer.index_ids([doc_id])
+    dossier().update(doc_id, changes)
     return document_record(doc_id)
 
 
@@ -168,29 +180,20 @@ def add_link(doc_id: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
         raise ApiError(400, "bad_request", 'Send {"id": "<other document>", "type": "related" or "attachment"}.')
-    services().repo.get(doc_id)
-    services().repo.get(body["id"])
-    try:
-        added = services().repo.link(doc_id, body["id"], body.get("type", "related"))
-    except InvalidLink as exc:
-        raise ApiError(400, "invalid_link", str(exc)) from None
-    services().indexer.index_ids([doc_id, body["id"]])
+    added = dossier().link(doc_id, body["id"], body.get("type", "related"))
     return document_record(doc_id), 201 if added else 200
 
 
 @bp.delete("/documents/<doc_id>/links/<other_id>")
 @token_required
 def remove_link(doc_id: str, other_id: str):
-    services().repo.get(doc_id)
-    if not services().repo.unlink(doc_id, other_id):
+    if not dossier().unlink(doc_id, other_id):
         raise ApiError(404, "not_found", f"{doc_id} and {other_id} are not linked.")
-    services().indexer.index_ids([doc_id, other_id])
     return document_record(doc_id)
 
 
 @bp.delete("/documents/<doc_id>")
 @token_required
 def delete(doc_id: str):
-    doc = services().repo.delete(doc_id)
-    services().indexer.index_ids([doc_id])
+    doc = dossier().delete(doc_id)
     return {"id": doc.id, "deleted": True}

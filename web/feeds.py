@@ -6,9 +6,9 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from repository import NotFound
+from core import NotFound
 
-from .views import query, services
+from .views import dossier, query, viewer
 from .views.search import run_search
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -32,7 +32,7 @@ def atom(title: str, self_url: str, page_url: str, args: MultiDict) -> Response:
     entries = []
     for hit in result.hits:
         try:
-            doc = services().repo.get(hit.id)
+            doc = dossier().document(hit.id, viewer())
         except NotFound:
             continue
         entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.added_at)})

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, request, session
 from flask.json.provider import DefaultJSONProvider
 
-from .accounts import Accounts
+from core.accounts import Accounts
+
+from .sessions import signed_in_user
 
 SECRET_FILE = "secret_key"
 CSRF_FIELD = "csrf_token"
@@ -68,7 +70,6 @@ ANONYMOUS_BODY_LIMIT = 64 * 1024
 
 def refuse_unreadable_forms() -> None:
     """Before anything reads the body: refuse what must not be read, and what cannot be."""
-    from .auth import signed_in_user  # here, not at the top: auth imports this module
 
     # The API checks its bearer token before it reads a body, and form_unreadable() after.
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():

@@ -119,9 +119,11 @@ def test_exit_codes(dossier, files, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     assert "empty" in ok(dossier("add", empty), 3).stderr
-    result = ok(dossier("add", files / "release.txt", "--attach", lying), 3)
-    assert "type_mismatch" in result.stderr
-    assert search(dossier, "")["total"] == 1     # the release went in whole; the lying file did not
+    result = ok(dossier("add", files / "release.txt", "--attach", files / "complaint.pdf", "--attach", lying), 3)
+    assert "refused (type_mismatch): Attachment 2, lying.pdf, is a PNG image, not a PDF document" in result.stderr
+    assert "Nothing was stored" in result.stderr
+    assert search(dossier, "")["total"] == 0     # a release with a refused attachment is not stored at all
+    assert ok(dossier("check")).stdout == ""
 
 
 def test_data_folder_from_option_before_or_after_the_command_or_environment(dossier, files, tmp_path, monkeypatch):

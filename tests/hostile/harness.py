@@ -1,8 +1,8 @@
 """Run a file through the REAL intake path and measure what it cost.
 
 Shared by tests/hostile/ and scripts/hostile_outcomes.py. A file goes in the
-way `dossier add` takes it: `open_services(load_config(...))`, then
-`services.intake.add(Upload(path, name, {}))`, which spools, sniffs, stores,
+way `dossier add` takes it: `Dossier(load_config(...))`, then
+`services.add(Upload(path, name, {}))`, which spools, sniffs, stores,
 and (through `announce`) extracts in the extraction pool and indexes.
 
 Peak memory is that of the extraction worker processes (the pool's spawned
@@ -155,11 +155,10 @@ class Outcome:
 
 
 def open_test_services(data_dir: Path, *, time_limit: float = 20.0, memory_mb: int = 1024, workers: int = 1):
-    from web.services import open_services
-    from web.settings import load_config
+    from core import Dossier, load_config
 
-    return open_services(load_config({"data_dir": data_dir, "extract_timeout": time_limit,
-                                      "extract_memory_mb": memory_mb, "extract_workers": workers}))
+    return Dossier(load_config({"data_dir": data_dir, "extract_timeout": time_limit,
+                                "extract_memory_mb": memory_mb, "extract_workers": workers}))
 
 
 def warm_up(services, scratch: Path) -> None:
@@ -172,14 +171,13 @@ def warm_up(services, scratch: Path) -> None:
 def add_file(services, path: Path, name: str | None = None, label: str | None = None,
              meta: dict | None = None) -> Outcome:
     """One file through the real intake; never raises for a rejected file."""
-    from uploads.errors import Rejected
-    from uploads.intake import Upload
+    from core import Refused, Upload
 
     with WorkerPeak() as peak:
         started = time.monotonic()
         try:
-            stored, _ = services.intake.add(Upload(path, name or path.name, dict(meta or {})))
-        except Rejected as exc:
+            stored, _ = services.add(Upload(path, name or path.name, dict(meta or {})))
+        except Refused as exc:
             secs = time.monotonic() - started
             return Outcome(label or str(path), False, None, exc.code, exc.message, None, None, secs, None)
         secs = time.monotonic() - started

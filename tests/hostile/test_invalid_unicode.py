@@ -62,7 +62,7 @@ def test_a_manifest_line_with_a_lone_surrogate_is_skipped_with_its_reason(dossie
     manifest.write_text(json.dumps({"file": "bad.txt", "title": "Bad " + LONE}) + "\n"
                         + json.dumps({"file": "good.txt", "topics": ["water"]}) + "\n", encoding="utf-8")
     result = ok(dossier("import", manifest), 1)
-    assert "line 1: bad.txt: invalid_metadata: title" in result.stderr
+    assert "line 1: bad.txt: invalid_metadata: has details that cannot be stored (title:" in result.stderr
     assert "not valid text" in result.stderr
     assert search(dossier, "aquifer")["total"] == 1
     assert search(dossier, "border")["total"] == 0
@@ -108,7 +108,7 @@ def test_rows_that_are_already_bad_never_stop_a_command_or_a_start(dossier, data
     assert search(dossier, "aquifer")["total"] == 0
 
     from web import close_services, create_app
-    from web.settings import Config
+    from core.settings import Config
 
     ok(dossier("restore", bad))
     app = create_app(Config(data_dir=data_dir, extract_workers=1), TESTING=True)

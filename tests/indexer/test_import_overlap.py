@@ -15,6 +15,8 @@ from indexer.index import Index
 from indexer.search import SearchQuery
 from indexer.sync import Indexer
 from repository import Repository
+from core.adding import store_unit
+from core.importing import run_import
 from uploads import bulk
 from uploads.intake import Intake, Upload
 
@@ -44,8 +46,8 @@ def filings(corpus, tmp_path):
 
 def store(repo, folder) -> list[str]:
     """Store every file of the folder without indexing it; the ids."""
-    intake = Intake(repo, announce=None)
-    return [intake.add(Upload(path, path.name, {}))[0].document.id for path in sorted(folder.iterdir())]
+    intake = Intake(repo)
+    return [store_unit(repo, intake, Upload(path, path.name, {}))[0].document.id for path in sorted(folder.iterdir())]
 
 
 def a_word_of_each_page(repo, doc_id):
@@ -68,7 +70,7 @@ def assert_searchable(repo, index, doc_id):
 def test_an_import_of_pdfs_indexes_every_page_of_every_filing(services, filings, batch_size):
     repo, index, indexer = services
     indexer.batch_size = batch_size
-    report = bulk.run_import(Intake(repo, announce=None), bulk.folder_entries(filings),
+    report = run_import(Intake(repo), bulk.folder_entries(filings),
                              on_batch=indexer.index_ids, child_threshold=0)
     assert (report.added, report.skipped) == (len(FILINGS), [])
     docs = list(repo.iter_documents())

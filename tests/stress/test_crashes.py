@@ -28,16 +28,22 @@ CRASH_POINTS = {
     "index_committed": "repository.repo:Repository.mark_indexed",    # indexed, row not marked
 }
 
+# "module:Owner.method" dies at the first call; "module:Owner.method@N" at the N-th (earlier calls run).
 KILLER = """
 import importlib, os, signal, sys
-module, _, attr = sys.argv.pop(1).partition(":")
+target, _, nth = sys.argv.pop(1).partition("@")
+module, _, attr = target.partition(":")
 owner_name, _, method = attr.partition(".")
 owner = getattr(importlib.import_module(module), owner_name)
+real, calls = getattr(owner, method), []
 def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)
+    calls.append(1)
+    if len(calls) >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
 setattr(owner, method, die)
 sys.argv[0] = "dossier"
-from web.cli import main
+from cli import main
 main()
 """
 
@@ -67,6 +73,31 @@ def test_add_killed_at_each_step_leaves_all_or_nothing(tmp_path, point):
     assert ("already stored" in again.stderr) == committed
     assert json.loads(dossier(data, "search", doc.word, "--json").stdout)["total"] == 1
     assert len(rows(data)) == 1 and all(row["indexed"] for row in rows(data))
+    assert dossier(data, "check").returncode == 0
+
+
+def test_a_release_killed_between_its_parts_leaves_nothing_half_stored(tmp_path):
+    """Killed with the release's and its first attachment's originals in place and the second's not:
+    no row was committed, and the next command removes the originals no row names."""
+    data = tmp_path / "data"
+    assert dossier(data, "check").returncode == 0
+    release = text_doc("between")
+    (tmp_path / "release.txt").write_bytes(release.data)
+    first, second = pdf_doc(tmp_path, "between-a"), pdf_doc(tmp_path, "between-b")
+    died = subprocess.run([sys.executable, "-c", KILLER, "repository.store:OriginalStore.put@3", "--data", str(data),
+                           "add", str(tmp_path / "release.txt"), "--attach", str(tmp_path / first.name),
+                           "--attach", str(tmp_path / second.name)],
+                          cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
+    assert died.returncode == -9, died.stderr
+    assert rows(data) == []
+    assert len([p for p in (data / "originals").rglob("*") if p.is_file()]) == 2    # release and first attachment
+    checked = dossier(data, "check")                 # opening the repository removes them
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert [p for p in (data / "originals").rglob("*") if p.is_file()] == []
+    again = dossier(data, "add", str(tmp_path / "release.txt"), "--attach", str(tmp_path / first.name),
+                    "--attach", str(tmp_path / second.name))
+    assert again.returncode == 0, again.stderr
+    assert len(rows(data)) == 3 and all(row["indexed"] for row in rows(data))
     assert dossier(data, "check").returncode == 0
 
 

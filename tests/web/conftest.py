@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from web import close_services, create_app
-from web.settings import Config
+from core.settings import Config
 
 PASSWORD = "correct horse battery staple"
 
@@ -80,12 +80,12 @@ def make_pdf(tmp_path):
 @pytest.fixture
 def release(services, make_pdf):
     """A typed release with two PDF attachments (a complaint with a case number, and an exhibit)."""
-    from uploads.intake import Upload
+    from core import Upload
 
     complaint = make_pdf("complaint.pdf", ["Complaint first page", "Jurisdiction and venue",
                                            "The defendants poisoned the aquifer with perchlorate."])
     exhibit = make_pdf("exhibit.pdf", ["Exhibit A: laboratory results"])
-    main, parts = services.intake.add_text(
+    main, parts = services.add_text(
         "State sues over groundwater\nThe Attorney General filed suit over contaminated groundwater.",
         {"title": "State sues polluters over groundwater", "date": "2019-03-04", "office": "Environmental Protection",
          "topics": ["water", "pollution"]},

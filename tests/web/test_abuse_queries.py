@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from indexer.search import FACETS
 from web import close_services, create_app
-from web.settings import Config
+from core.settings import Config
 
 TIME_LIMIT = 2.0
 PATHS = ("/search", "/api/search", "/feeds/search.atom")
@@ -26,12 +26,12 @@ PATHOLOGICAL = [
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from uploads.intake import Upload
+    from core import Upload
     from tests.pdfmaker import make_pdf
 
     folder = tmp_path_factory.mktemp("fuzz")
     app = create_app(Config(data_dir=folder / "data", extract_workers=1, max_upload_mb=2), TESTING=True)
-    intake = app.extensions["dossier"].intake
+    intake = app.extensions["dossier"]
     pdf = make_pdf(folder / "c.pdf", ["Complaint", "The aquifer was poisoned with perchlorate."])
     intake.add_text("State sues over groundwater\nContaminated water.", {"title": "Groundwater suit", "date": "2019-03-04"},
                     [Upload(pdf, "c.pdf", {"kind": "filing", "title": "Complaint", "case_number": "1:18-cv-00428-RB"})])

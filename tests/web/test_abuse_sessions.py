@@ -10,7 +10,7 @@ import time
 from contextlib import closing
 
 from web import auth
-from web.auth import SESSION_MAX_HOURS
+from web.sessions import SESSION_MAX_HOURS
 
 from tests.web.conftest import PASSWORD, csrf, sign_in
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.web.test_abuse_queries import check
 from web import close_services, create_app
-from web.settings import Config
+from core.settings import Config
 
 WORDS = 20_000
 
@@ -22,15 +22,16 @@ def pseudo_words(rng: random.Random, n: int, length: int = 5) -> list[str]:
 def client(tmp_path_factory):
     """400 releases over 20,000 distinct five-letter words: any five letters are a word or two
     edits from dozens of them, which is what makes suggestions expensive."""
-    from uploads.intake import Intake
+    from core.adding import store_unit
+    from uploads.intake import typed
 
     app = create_app(Config(data_dir=tmp_path_factory.mktemp("suggest") / "data", extract_workers=1),
                      TESTING=True)
     services = app.extensions["dossier"]
     rng = random.Random(7)
     vocabulary = pseudo_words(rng, WORDS)
-    quiet = Intake(services.repo)                     # stored first, indexed in one batch
-    ids = [quiet.add_text(f"Release {n}\n" + " ".join(rng.choices(vocabulary, k=60)), {"title": f"Release {n}"})
+    ids = [store_unit(services.repo, services.intake,          # stored first, indexed in one batch
+                      typed(f"Release {n}\n" + " ".join(rng.choices(vocabulary, k=60)), {"title": f"Release {n}"}))
            [0].document.id for n in range(400)]
     services.indexer.index_ids(ids)
     yield app.test_client()

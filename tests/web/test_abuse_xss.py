@@ -10,7 +10,7 @@ import json
 
 from werkzeug.http import parse_options_header
 
-from uploads.intake import Upload
+from core import Upload
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -20,7 +20,7 @@ RAW = ("<script>alert", "<img src=x", "onerror=alert(1)>")
 def store_hostile(services):
     html = (b"<html><head><title>page</title></head><body><p>xssbody &lt;script&gt;alert(1)&lt;/script&gt; "
             b"and &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</p></body></html>")
-    main, parts = services.intake.add(
+    main, parts = services.add(
         Upload(io.BytesIO(html), f"{IMG}.html", {
             "kind": "release", "title": f"xsstitle {SCRIPT}", "office": f"Office {IMG}", "topics": [SCRIPT],
             "people": [IMG], "places": [SCRIPT], "date": "2020-01-02"}),

@@ -42,9 +42,9 @@ def site(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from tests.pdfmaker import make_pdf
-    from uploads.intake import Upload
+    from core import Upload
     from web import close_services, create_app
-    from web.settings import Config
+    from core.settings import Config
 
     tmp = tmp_path_factory.mktemp("a11y")
     with pytest.MonkeyPatch.context() as mp:
@@ -56,7 +56,7 @@ def site(tmp_path_factory):
     complaint = make_pdf(tmp / "complaint.pdf", ["Complaint first page", "Jurisdiction and venue",
                                                  "The defendants poisoned the aquifer with perchlorate."])
     exhibit = make_pdf(tmp / "exhibit.pdf", ["Exhibit A: laboratory results"])
-    main, parts = services.intake.add_text(
+    main, parts = services.add_text(
         "State sues over groundwater\nThe Attorney General filed suit over contaminated groundwater.",
         {"title": "State sues polluters over groundwater", "date": "2019-03-04",
          "office": "Environmental Protection", "topics": ["water", "pollution"], "places": ["Albuquerque"]},
@@ -65,11 +65,11 @@ def site(tmp_path_factory):
                                              "date": "2019-03-03"}),
          Upload(exhibit, "Exhibit Ä.pdf", {"kind": "filing", "title": "Exhibit A", "doc_type": "exhibit"})])
     for n in range(12):
-        services.intake.add_text(f"Water update {n}\nThe office reports on drinking water, week {n}.",
+        services.add_text(f"Water update {n}\nThe office reports on drinking water, week {n}.",
                                  {"title": f"Drinking water update number {n + 1}", "date": f"2020-0{n % 9 + 1}-1{n % 9}",
                                   "office": ["Consumer Protection", "Environmental Protection"][n % 2],
                                   "topics": ["water"]})
-    photo, _ = services.intake.add(Upload(_png(tmp / "podium.png"), "podium.png",
+    photo, _ = services.add(Upload(_png(tmp / "podium.png"), "podium.png",
                                           {"title": "The Attorney General at the podium", "date": "2019-03-04"}))
     ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id}
 

@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 def dossier(data: Path, *args, **kwargs):
-    code = "import web.cli_web; from web.cli import main; main()"
+    code = "from cli import main; main()"
     return [sys.executable, "-c", code, "--data", str(data), *args]
 
 

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from web import close_services, create_app
-from web.settings import Config
+from core.settings import Config
 
 
 def mode(path: Path) -> int:
@@ -16,14 +16,14 @@ def mode(path: Path) -> int:
 
 
 def test_every_file_is_private_even_under_a_permissive_umask(tmp_path):
-    from uploads.intake import Upload
+    from core import Upload
 
     data = tmp_path / "data"
     old = os.umask(0o022)
     try:
         app = create_app(Config(data_dir=data, extract_workers=1), TESTING=True)
         try:
-            app.extensions["dossier"].intake.add(Upload(io.BytesIO(b"A release\nabout water"), "r.txt", {}))
+            app.extensions["dossier"].add(Upload(io.BytesIO(b"A release\nabout water"), "r.txt", {}))
         finally:
             close_services(app)
     finally:

@@ -34,14 +34,14 @@ def test_non_ascii_name_is_encoded(client, release):
 
 
 def test_text_and_html_download_sandboxed(client, services, release):
-    from uploads.intake import Upload
+    from core import Upload
 
     main, _ = release
     response = fetch(client, f"/documents/{main.id}/original")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in response.headers["Content-Security-Policy"]
     page = io.BytesIO(b"<!DOCTYPE html><html><head><title>Hi</title></head><body><script>alert(1)</script></body></html>")
-    stored, _ = services.intake.add(Upload(page, "page.html"))
+    stored, _ = services.add(Upload(page, "page.html"))
     html = fetch(client, f"/documents/{stored.document.id}/original")
     assert html.headers["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in html.headers["Content-Security-Policy"]
@@ -98,7 +98,7 @@ def test_a_damaged_original_is_never_served_as_if_whole(client, services, releas
 
 
 def test_a_missing_original_is_a_clear_error_and_adding_the_bytes_again_repairs_it(client, services, release, make_pdf):
-    from uploads.intake import Upload
+    from core import Upload
 
     _, (complaint, _) = release
     path = services.repo.original_path(complaint)
@@ -106,12 +106,12 @@ def test_a_missing_original_is_a_clear_error_and_adding_the_bytes_again_repairs_
     path.unlink()
     response = fetch(client, f"/documents/{complaint.id}/original")
     assert response.status_code == 500 and "damaged or missing" in response.get_data(as_text=True)
-    again, _ = services.intake.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
+    again, _ = services.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
     assert again.document.id == complaint.id and not again.created
     repaired = fetch(client, f"/documents/{complaint.id}/original")
     assert repaired.status_code == 200 and repaired.data == kept
     damage(services, complaint)
-    services.intake.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
+    services.add(Upload(io.BytesIO(kept), "complaint.pdf", {}))
     assert fetch(client, f"/documents/{complaint.id}/original").data == kept
     assert services.indexer.check() == []
 
@@ -132,13 +132,13 @@ def test_ranges_as_rfc_9110_has_them(client, release):
 
 
 def test_a_name_a_computer_would_run_is_offered_with_its_type_s_extension(client, services):
-    from uploads.intake import Upload
+    from core import Upload
 
     for name, expected in (("notes.hta", "notes.hta.txt"), ("page.js", "page.js.txt"), ("report.TXT", "report.TXT"),
                            ("README", "README.txt")):
-        stored, _ = services.intake.add(Upload(io.BytesIO(f"Plain words in {name}".encode()), name, {}))
+        stored, _ = services.add(Upload(io.BytesIO(f"Plain words in {name}".encode()), name, {}))
         disposition = fetch(client, f"/documents/{stored.document.id}/original").headers["Content-Disposition"]
         assert disposition == f"attachment; filename={expected}", name
-    page, _ = services.intake.add(Upload(io.BytesIO(b"<html><title>T</title><p>Words</p></html>"), "page.xhtml", {}))
+    page, _ = services.add(Upload(io.BytesIO(b"<html><title>T</title><p>Words</p></html>"), "page.xhtml", {}))
     assert fetch(client, f"/documents/{page.document.id}/original").headers["Content-Disposition"] == \
         "attachment; filename=page.xhtml.html"

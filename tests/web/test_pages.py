@@ -87,7 +87,7 @@ def test_document_page_filing_shows_release_case_and_highlighted_pages(client, r
 def test_photo_is_shown_with_alt_text(client, services, tmp_path):
     import struct
     import zlib
-    from uploads.intake import Upload
+    from core import Upload
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -95,7 +95,7 @@ def test_photo_is_shown_with_alt_text(client, services, tmp_path):
            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
     path = tmp_path / "podium.png"
     path.write_bytes(png)
-    stored, _ = services.intake.add(Upload(path, "podium.png", {"title": 'AG at the "podium"'}))
+    stored, _ = services.add(Upload(path, "podium.png", {"title": 'AG at the "podium"'}))
     page = text(client.get(f"/documents/{stored.document.id}"))
     assert f'<img src="/documents/{stored.document.id}/original" alt="AG at the &#34;podium&#34;">' in page
 
@@ -144,7 +144,7 @@ def test_no_inline_script_or_style(client, release):
 
 
 def test_untrusted_title_is_escaped_everywhere(client, services):
-    stored, _ = services.intake.add_text("xss test body", {"title": XSS})
+    stored, _ = services.add_text("xss test body", {"title": XSS})
     doc_id = stored.document.id
     for path in ("/search?q=xss", f"/documents/{doc_id}", "/feeds/releases.atom", f"/api/documents/{doc_id}"):
         body = text(client.get(path))
@@ -167,7 +167,7 @@ def test_error_pages_keep_their_headers(client):
 
 
 def test_facet_values_with_dot_segments_get_links_that_work(client, services):
-    services.intake.add_text("A release about odd topics", {"title": "Odd topics", "topics": ["..", "a/../b", "/x"]})
+    services.add_text("A release about odd topics", {"title": "Odd topics", "topics": ["..", "a/../b", "/x"]})
     page = client.get("/search", query_string={"q": "odd"}).get_data(as_text=True)
     doc_id = re.search(r'href="/documents/(\w+)', page).group(1)
     document = client.get(f"/documents/{doc_id}").get_data(as_text=True)
@@ -181,12 +181,12 @@ def test_facet_values_with_dot_segments_get_links_that_work(client, services):
 
 def test_absolute_links_use_the_configured_address_whatever_the_host_header(tmp_path):
     from web import close_services, create_app
-    from web.settings import Config
+    from core.settings import Config
 
     app = create_app(Config(data_dir=tmp_path / "d", extract_workers=1, base_url="https://records.example.gov/ag"),
                      TESTING=True)
     try:
-        main, _ = app.extensions["dossier"].intake.add_text("A release about water", {"title": "Water"})
+        main, _ = app.extensions["dossier"].add_text("A release about water", {"title": "Water"})
         client = app.test_client()
         body = client.get(f"/ag/api/documents/{main.document.id}", headers={"Host": "evil.example"}).get_json()
         assert body["url"] == f"https://records.example.gov/ag/documents/{main.document.id}"

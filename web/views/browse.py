@@ -1,13 +1,12 @@
 """A page per case number and per facet value, linked from wherever a value is shown."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FACETS
-from repository import NotFound
+from core import FACETS
 
-from . import services
+from . import dossier, viewer
 from .filters import facet_label, value_label
 from .search import page_numbers, run_search
 
@@ -31,28 +30,10 @@ def releases_for(hits) -> list:
     seen = {hit.id for hit in hits}
     releases = {}
     for hit in hits:
-        for entry in services().repo.links(hit.id).attached_to:
-            if entry.id not in seen and entry.kind == "release":
-                try:
-                    releases[entry.id] = services().repo.get(entry.id)
-                except NotFound:  # deleted meanwhile
-                    continue
+        for doc in dossier().links(hit.id, viewer())["attached_to"]:
+            if doc.id not in seen and doc.kind == "release":
+                releases[doc.id] = doc
     return sorted(releases.values(), key=lambda d: d.date or "", reverse=True)
-
-
-def path_safe(value: str) -> bool:
-    """Whether a value can be a URL path as it is: a browser resolves "." and ".." segments
-    (and the router merges empty ones) before we see them."""
-    return all(segment not in ("", ".", "..") for segment in value.split("/"))
-
-
-def browse_url(facet: str, value: str) -> str:
-    """The page of every document with this facet value (a case number's page for case numbers)."""
-    if facet == "case_number":
-        return url_for("browse.case", case_number=value) if path_safe(value) else url_for("browse.case_query", number=value)
-    if path_safe(value):
-        return url_for("browse.facet_value", facet=facet, value=value)
-    return url_for("browse.facet_query", facet=facet, value=value)
 
 
 @bp.route("/cases")

@@ -1,77 +1,61 @@
 """A document's page, its original, and a release's bundle as a ZIP."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from repository import CorruptOriginal, Document, NotFound
+from core import CorruptOriginal, Document, NotFound
 
-from . import downloads, services
+from . import dossier, downloads, viewer
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+DAMAGED = ("The stored file of this document is damaged or missing, so it is not served. "
+           "The site's staff can restore it by adding the same file again; please try later.")
+GONE = "There is no document with this address. It may have been removed."
 
 
 def get_document(doc_id: str) -> Document:
     """The document, or 404. Staff also see deleted ones (to restore them)."""
     try:
-        return services().repo.get(doc_id, include_deleted=g.get("user") is not None)
+        return dossier().document(doc_id, viewer())
     except NotFound:
-        abort(404, description="There is no document with this address. It may have been removed.")
+        abort(404, description=GONE)
 
 
 def linked(doc_id: str) -> dict[str, list[Document]]:
-    """The linked documents in full (kind, pages, size), in the repository's order."""
-    out = {}
-    for name, entries in vars(services().repo.links(doc_id)).items():
-        docs = []
-        for entry in entries:
-            try:
-                docs.append(services().repo.get(entry.id))
-            except NotFound:  # deleted since: not shown to the public
-                continue
-        out[name] = docs
-    return out
-
-
-def marked_pages(doc_id: str, q: str) -> list[tuple[str, list]]:
-    """Each page's text with the spans the query marks (the index's own analysis: the same
-    words a snippet marks)."""
-    index = services().index
-    terms = index.highlight_terms(q)
-    return [(text, index.marks(text, terms) if terms else []) for text in services().repo.pages(doc_id)]
+    return dossier().links(doc_id, viewer())
 
 
 @bp.route("/<doc_id>")
 def show(doc_id: str):
     doc = get_document(doc_id)
     q = request.args.get("q", "")
-    return render_template("document.html", doc=doc, links=linked(doc.id), pages=marked_pages(doc.id, q), q=q)
+    return render_template("document.html", doc=doc, links=linked(doc.id),
+                           pages=dossier().pages(doc.id, viewer(), q), q=q)
 
 
-def verified_original(doc: Document):
-    """The original's path, known to be whole: a damaged or missing one is never served."""
+def whole(use_case, doc_id: str):
+    """A use case that hands out originals; a damaged or missing one is never served."""
     try:
-        return services().repo.verified_original(doc)
+        return use_case(doc_id, viewer())
+    except NotFound:
+        abort(404, description=GONE)
     except CorruptOriginal as exc:
-        current_app.logger.error("%s: %s", doc.id, exc)
+        current_app.logger.error("%s: %s", doc_id, exc)
         abort(500, description=DAMAGED)
-
-
-DAMAGED = ("The stored file of this document is damaged or missing, so it is not served. "
-           "The site's staff can restore it by adding the same file again; please try later.")
 
 
 @bp.route("/<doc_id>/original")
 def original(doc_id: str):
-    doc = get_document(doc_id)
-    return downloads.send_original(doc, verified_original(doc))
+    doc, path = whole(dossier().original, doc_id)
+    return downloads.send_original(doc, path)
 
 
 @bp.route("/<doc_id>/bundle.zip")
 def bundle(doc_id: str):
-    doc = get_document(doc_id)
-    members = [doc, *linked(doc.id)["attachments"]]
-    names = downloads.unique_names([downloads.download_name(m) for m in members])
-    files = [(name, verified_original(m)) for name, m in zip(names, members)]
+    doc, members = whole(dossier().bundle, doc_id)
+    names = downloads.unique_names([downloads.download_name(member) for member, _ in members])
+    files = [(name, path) for name, (_, path) in zip(names, members)]
     response = Response(downloads.stream_zip(files), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="dossier-{doc.id}.zip"'
     return response

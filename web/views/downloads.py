@@ -8,8 +8,7 @@ from typing import Iterable, Iterator
 
 from flask import Response, request, send_file
 
-from repository import Document
-from uploads.names import download_name as safe_download_name
+from core import Document, download_name as safe_download_name
 
 from ..security import original_csp
 

@@ -1,19 +1,15 @@
-"""Staff edits: metadata, links, delete and restore. The index follows every change at once."""
+"""Staff edits: metadata, links, delete and restore."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from repository import InvalidLink, InvalidMetadata, NotFound
+from core import InvalidLink, InvalidMetadata, NotFound
 
 from ..auth import login_required
-from . import forms, services
+from . import dossier, forms
 from .documents import get_document, linked
 
 bp = Blueprint("edit", __name__, url_prefix="/documents/<doc_id>")
-
-
-def reindex(*ids: str) -> None:
-    services().indexer.index_ids(list(ids))
 
 
 def back(doc_id: str, message: str, category: str = "success"):
@@ -29,15 +25,28 @@ def edit(doc_id: str):
     if request.method == "POST":
         form = request.form
         try:
-            services().repo.update(doc.id, forms.edits(form))
+            dossier().update(doc.id, forms.edits(form))
         except InvalidMetadata as exc:
             errors = {exc.field: exc.message}
         else:
-            reindex(doc.id)
             flash("Your changes are saved.", "success")
             return redirect(url_for("documents.show", doc_id=doc.id), 303)
     return render_template("edit.html", doc=doc, form=form, errors=errors, links=linked(doc.id)), \
         (400 if errors else 200)
+
+
+@bp.route("/apply", methods=["POST"])
+@login_required
+def apply(doc_id: str):
+    """The details sent with a file that was already stored, applied to it (only those sent)."""
+    doc = get_document(doc_id)
+    changes = {name: value for name, value in forms.edits(request.form).items() if name in request.form}
+    try:
+        dossier().update(doc.id, changes)
+    except InvalidMetadata as exc:
+        return back(doc.id, f"Could not apply: {exc}", "error")
+    flash("The details you sent are applied.", "success")
+    return redirect(url_for("documents.show", doc_id=doc.id), 303)
 
 
 @bp.route("/links", methods=["POST"])
@@ -46,11 +55,9 @@ def add_link(doc_id: str):
     doc = get_document(doc_id)
     other, link_type = request.form.get("other_id", "").strip(), request.form.get("type", "related")
     try:
-        services().repo.get(other)
-        added = services().repo.link(doc.id, other, link_type)
+        added = dossier().link(doc.id, other, link_type)
     except (NotFound, InvalidLink) as exc:
         return back(doc.id, f"Could not link: {exc}", "error")
-    reindex(doc.id, other)
     return back(doc.id, "Linked." if added else "These documents were already linked.")
 
 
@@ -59,9 +66,7 @@ def add_link(doc_id: str):
 def remove_link(doc_id: str):
     doc = get_document(doc_id)
     other = request.form.get("other_id", "")
-    removed = services().repo.unlink(doc.id, other)
-    if removed:
-        reindex(doc.id, other)
+    removed = dossier().unlink(doc.id, other)
     return back(doc.id, "Link removed." if removed else "These documents were not linked.")
 
 
@@ -69,8 +74,7 @@ def remove_link(doc_id: str):
 @login_required
 def delete(doc_id: str):
     doc = get_document(doc_id)
-    services().repo.delete(doc.id)
-    reindex(doc.id)
+    dossier().delete(doc.id)
     return back(doc.id, "Deleted: hidden from search and lists. You can restore it until it is purged.")
 
 
@@ -78,6 +82,5 @@ def delete(doc_id: str):
 @login_required
 def restore(doc_id: str):
     doc = get_document(doc_id)
-    services().repo.restore(doc.id)
-    reindex(doc.id)
+    dossier().restore(doc.id)
     return back(doc.id, "Restored: it is back in search and lists.")

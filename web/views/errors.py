@@ -14,6 +14,10 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          500: "internal_error"}
 
 
+# A refused upload's status by its code: too large 413, a type we do not take (or that lies) 415.
+REFUSED_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
+
+
 def json_error(status: int, code: str, message: str, **extra):
     return {"error": {"code": code, "message": message, **extra}}, status
 

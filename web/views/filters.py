@@ -8,9 +8,15 @@ import re
 from flask import Flask
 from markupsafe import Markup, escape
 
+from .query import browse_url, url_with
+
 FACET_LABELS = {
     "kind": "Type", "year": "Year", "office": "Office", "topic": "Topic", "court": "Court",
     "case_number": "Case number", "doc_type": "Document type", "person": "Person", "place": "Place",
+}
+FIELD_LABELS = {
+    "kind": "Type", "title": "Title", "date": "Date", "office": "Office", "topics": "Topics", "people": "People",
+    "places": "Places", "court": "Court", "case_number": "Case number", "doc_type": "Document type",
 }
 KIND_LABELS = {"release": "Press release", "filing": "Court filing", "photo": "Photo", "other": "Other"}
 # Document fields shown on a page -> the facet their values browse.
@@ -89,9 +95,6 @@ def install(app: Flask) -> None:
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
         facet_label=facet_label, value_label=value_label,
     )
-    from .browse import browse_url
-    from .query import url_with
-
-    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_FACETS=FIELD_FACETS,
+    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_LABELS=FIELD_LABELS, FIELD_FACETS=FIELD_FACETS,
                                  TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with,
                                  browse_url=browse_url)

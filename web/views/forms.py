@@ -5,8 +5,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from repository import InvalidMetadata, LIST_FIELDS
-from repository.metadata import clean_metadata
+from core import LIST_FIELDS
 
 TEXT_FIELDS = ("kind", "title", "date", "office", "court", "case_number", "doc_type")
 ATTACHMENT_FIELDS = ("kind", "title", "date", "court", "case_number", "doc_type")
@@ -40,10 +39,3 @@ def edits(form: MultiDict) -> dict:
             for name in TEXT_FIELDS + LIST_FIELDS}
 
 
-def check(meta: dict, prefix: str = "") -> dict[str, str]:
-    """{form field: message} for metadata the repository would refuse."""
-    try:
-        clean_metadata(meta, partial=True)
-    except InvalidMetadata as exc:
-        return {prefix + exc.field: exc.message}
-    return {}

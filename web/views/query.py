@@ -11,8 +11,7 @@ import re
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.errors import QueryError
-from indexer.search import FACETS, SearchQuery
+from core import FACETS, QueryError, SearchQuery
 
 PARAMS = ("q", "sort", "from", "to", *FACETS)
 
@@ -65,3 +64,18 @@ def url_with(args: MultiDict, endpoint: str = "search.search", *, add=None, remo
         else:
             params[name] = str(value)
     return url_for(endpoint, **params.to_dict(flat=False))
+
+
+def path_safe(value: str) -> bool:
+    """Whether a value can be a URL path as it is: a browser resolves "." and ".." segments
+    (and the router merges empty ones) before we see them."""
+    return all(segment not in ("", ".", "..") for segment in value.split("/"))
+
+
+def browse_url(facet: str, value: str) -> str:
+    """The page of every document with this facet value (a case number's page for case numbers)."""
+    if facet == "case_number":
+        return url_for("browse.case", case_number=value) if path_safe(value) else url_for("browse.case_query", number=value)
+    if path_safe(value):
+        return url_for("browse.facet_value", facet=facet, value=value)
+    return url_for("browse.facet_query", facet=facet, value=value)

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from indexer.errors import QueryError
-from indexer.search import FACETS
+from core import FACETS, QueryError
 
-from . import query, services
+from . import dossier, query, viewer
 
 bp = Blueprint("search", __name__)
 
@@ -26,7 +25,7 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 def run_search(args, **defaults):
     """(result, error message): a query the parser cannot read is a message, not a crash."""
     try:
-        return services().index.search(query.search_query(args, **defaults)), None
+        return dossier().search(query.search_query(args, **defaults), viewer()), None
     except QueryError as exc:
         return None, str(exc)
 

@@ -1,4 +1,5 @@
-"""The upload form: a release (typed or a file), its metadata, and any number of attachments."""
+"""The upload form: a release (typed or a file), its details, and any number of attachments, stored
+together or not at all. The form keeps everything typed after any refusal."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,17 +7,16 @@ from dataclasses import dataclass, field
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from repository import NotFound
-from uploads.errors import Rejected
-from uploads.intake import Upload
+from core import NotFound, Refused, Upload
 
 from ..auth import login_required
-from . import forms, services
+from . import dossier, forms
+from .errors import REFUSED_STATUS
 
 bp = Blueprint("upload", __name__)
 
 MIN_SLOTS, MAX_SLOTS = 2, 50
-REJECTED_STATUS = {"too_large": 413, "unsupported_type": 415, "type_mismatch": 415}
+RELEASE_FIELDS = ("title", "date", "office", "topics", "people", "places")
 
 
 @dataclass
@@ -34,10 +34,9 @@ def chosen(file: FileStorage | None) -> bool:
 
 
 def read_form(form, files) -> UploadForm:
-    """What the form asks for, and every error found before anything is stored."""
+    """What the form asks for, and what is missing from it (the core checks the rest)."""
     out = UploadForm(text=form.get("release_text", "").strip(), attach_ids=forms.ids(form.get("attach_ids", "")))
-    meta = dict(forms.metadata(form, names=("title", "date", "office", "topics", "people", "places")), kind="release")
-    out.errors.update(forms.check(meta))
+    meta = dict(forms.metadata(form, names=RELEASE_FIELDS), kind="release")
     if chosen(files.get("release_file")):
         out.release = Upload(files["release_file"].stream, files["release_file"].filename, meta)
     elif out.text:
@@ -48,16 +47,10 @@ def read_form(form, files) -> UploadForm:
         prefix = f"att-{slot}-"
         att_meta = forms.metadata(form, prefix, forms.ATTACHMENT_FIELDS)
         if chosen(files.get(prefix + "file")):
-            out.errors.update(forms.check(att_meta, prefix))
             out.attachments.append(Upload(files[prefix + "file"].stream, files[prefix + "file"].filename, att_meta))
             out.slots.append(slot)
         elif att_meta.keys() - {"kind"}:
             out.errors[prefix + "file"] = "Choose the file these details belong to (or clear them)."
-    for doc_id in out.attach_ids:
-        try:
-            services().repo.get(doc_id)
-        except NotFound:
-            out.errors["attach_ids"] = f"There is no document {doc_id}."
     return out
 
 
@@ -70,20 +63,21 @@ def slot_count(form) -> int:
 
 
 def store(upload_form: UploadForm):
-    intake = services().intake
     if upload_form.release.source is None:
-        return intake.add_text(upload_form.text, upload_form.release.meta, upload_form.attachments,
-                               upload_form.attach_ids)
-    return intake.add(upload_form.release, upload_form.attachments, upload_form.attach_ids, default_kind="release")
+        return dossier().add_text(upload_form.text, upload_form.release.meta, upload_form.attachments,
+                                  upload_form.attach_ids)
+    return dossier().add(upload_form.release, upload_form.attachments, upload_form.attach_ids, first_kind="release")
 
 
-def rejected_field(upload_form: UploadForm, exc: Rejected) -> str:
-    """The form field a refusal belongs to: what was stored before it tells which file it was."""
-    position = len(exc.stored_ids)
-    if position == 0:
-        key = "release_file" if upload_form.release.source is not None else "release_text"
-        return exc.field if exc.code == "invalid_metadata" and exc.field else key
-    return f"att-{upload_form.slots[position - 1]}-file"
+def refused_field(upload_form: UploadForm, exc: Refused) -> str:
+    """The form field a refusal belongs to: the part's file, or the detail at fault."""
+    if exc.part in (None, 0):
+        if exc.code == "invalid_metadata" and exc.field:
+            return exc.field
+        typed = upload_form.release is None or upload_form.release.source is None
+        return "release_text" if typed else "release_file"
+    prefix = f"att-{upload_form.slots[exc.part - 1]}-"
+    return prefix + (exc.field if exc.code == "invalid_metadata" and exc.field in forms.ATTACHMENT_FIELDS else "file")
 
 
 def render(errors=None, status=200):
@@ -99,15 +93,25 @@ def upload():
     upload_form = read_form(request.form, request.files)
     if "more" in request.form:
         return render()
+    refused, unknown = dossier().precheck(upload_form.release, upload_form.attachments, upload_form.attach_ids)
+    for exc in refused:
+        upload_form.errors.setdefault(refused_field(upload_form, exc), exc.detail)
+    if unknown:
+        upload_form.errors["attach_ids"] = f"There is no document {', '.join(unknown)}."
     if upload_form.errors:
         return render(upload_form.errors, 400)
     try:
-        main, parts = store(upload_form)
-    except Rejected as exc:
-        message = f"{exc.message}" + (" Files listed before it were stored." if exc.stored_ids else "")
-        return render({rejected_field(upload_form, exc): message}, REJECTED_STATUS.get(exc.code, 400))
-    if not main.created:
-        flash("This release was already stored: its details were kept as they were.", "info")
+        added = store(upload_form)
+    except Refused as exc:
+        return render({refused_field(upload_form, exc): exc.message}, REFUSED_STATUS.get(exc.code, 400))
+    except NotFound as exc:
+        return render({"attach_ids": f"There is no document {exc.doc_id}."}, 400)
+    parts = [added.main, *added.attachments]
+    if any(p.differences for p in parts):
+        return render_template("upload_result.html", parts=parts)
+    if not added.main.created:
+        flash("This release was already stored: its details are as they were.", "info")
     else:
-        flash(f"Stored “{main.document.title}” with {len(parts)} attachment(s). It is now searchable.", "success")
-    return redirect(url_for("documents.show", doc_id=main.document.id), 303)
+        flash(f"Stored “{added.main.document.title}” with {len(added.attachments)} attachment(s). "
+              "It is now searchable.", "success")
+    return redirect(url_for("documents.show", doc_id=added.main.document.id), 303)

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import web.cli_web  # noqa: F401  (registers the commands on the group)
-from web.accounts import Accounts
-from web.cli import cli
+from core.accounts import Accounts
+from cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +74,7 @@ def test_serve_runs_gunicorn_workers_sharing_the_secret(tmp_path):
     port = free_port()
     env = dict(os.environ, DOSSIER_EXTRACT_WORKERS="1")
     env.pop("DOSSIER_SECRET_KEY", None)
-    code = "import web.cli_web; from web.cli import main; main()"
+    code = "from cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "--data", str(tmp_path / "data"), "serve",
                              "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -1,5 +1,5 @@
-"""A bulk import end to end: entries stored by a child process (uploads.bulk),
-texts stored in one transaction per batch and indexed by the Indexer."""
+"""A bulk import end to end: entries read by uploads.bulk, stored as units by a child process
+(core.importing), texts stored in one transaction per batch and indexed by the Indexer."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ from indexer.index import Index
 from indexer.search import SearchQuery
 from indexer.sync import Indexer
 from repository import Repository
+from core.importing import run_import
 from uploads import bulk
 from uploads.intake import Intake
 
@@ -20,7 +21,7 @@ def services(tmp_path):
     repo = Repository(tmp_path / "data")
     index = Index.open(tmp_path / "data" / "index")
     indexer = Indexer(repo, index, lambda: ExtractionPool(workers=2))
-    yield repo, index, indexer, Intake(repo, announce=indexer.index_ids)
+    yield repo, index, indexer, Intake(repo)
     indexer.close()
     index.close()
     repo.close()
@@ -46,7 +47,7 @@ def test_a_bulk_import_stores_reports_and_indexes_every_entry(services, tmp_path
     repo, index, indexer, intake = services
     path = manifest(tmp_path, 12, bad=5)
     progress = []
-    report = bulk.run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids,
+    report = run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids,
                              progress=progress.append, child_threshold=child_threshold)
     assert (report.added, report.already_stored) == (12, 0)
     assert sorted(s.code for s in report.skipped) == ["bad_line", "unreadable"]
@@ -59,7 +60,7 @@ def test_a_bulk_import_stores_reports_and_indexes_every_entry(services, tmp_path
         assert [h.id for h in hits] == [repo.find_by_sha256(d.sha256).id for d in docs if f"Release {i}" == d.title]
         assert repo.pages(hits[0].id) == [f"Release number {i}. The word marker{i} is unique.\n"]
     # the same import again adds nothing
-    again = bulk.run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=child_threshold)
+    again = run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=child_threshold)
     assert (again.added, again.already_stored, len(again.skipped)) == (0, 12, 2)
 
 
@@ -71,7 +72,7 @@ def test_texts_of_a_batch_are_stored_in_one_transaction(services, tmp_path, monk
     monkeypatch.setattr(Repository, "set_text", lambda *a, **k: pytest.fail("one transaction per document"))
     indexer.batch_size = 5
     path = manifest(tmp_path, 12)
-    bulk.run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=1000)
+    run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=1000)
     assert sum(calls) == 12 and max(calls) <= 5 and len([c for c in calls if c]) == 3
     assert all(d.indexed for d in repo.iter_documents())
 
@@ -86,13 +87,13 @@ def test_an_indexer_failure_stops_the_storing_child_and_catch_up_finishes_the_wo
                 raise RuntimeError("indexer broke")
 
     with pytest.raises(RuntimeError, match="indexer broke"):
-        bulk.run_import(intake, bulk.read_manifest(path), on_batch=failing, child_threshold=0)
+        run_import(intake, bulk.read_manifest(path), on_batch=failing, child_threshold=0)
     stored = list(repo.iter_documents())
     assert 4 <= len(stored) <= 40 and not any(d.indexed for d in stored)
     assert list(repo.tmp_dir.iterdir()) == []
     assert indexer.catch_up() == len(stored)
     assert index.doc_ids() == {d.id for d in stored}
-    report = bulk.run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=0)
+    report = run_import(intake, bulk.read_manifest(path), on_batch=indexer.index_ids, child_threshold=0)
     assert report.added + report.already_stored == 40
     assert len(index.doc_ids()) == 40
 
@@ -108,7 +109,7 @@ def test_a_long_pdf_run_commits_fewer_larger_batches_as_it_goes(services, tmp_pa
     folder.mkdir()
     for i in range(40):
         make_pdf(folder / f"f{i}.pdf", [f"Filing number {i} mentions pagemark{i}."])
-    bulk.run_import(intake, bulk.folder_entries(folder), on_batch=indexer.index_ids, child_threshold=1000)
+    run_import(intake, bulk.folder_entries(folder), on_batch=indexer.index_ids, child_threshold=1000)
     assert sum(commits) == 40 and all(d.indexed for d in repo.iter_documents())
     assert commits[:8] == [1] * 8                # until 8 pages are committed, then the batches grow
     assert len(commits) < 25 and max(commits) >= 4

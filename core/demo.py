@@ -4,15 +4,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Iterator
 
-from uploads.bulk import Entry, Report, run_import
+from typing import TYPE_CHECKING
+
+from uploads.bulk import Entry, Report
 from uploads.intake import Upload
 
-from .services import Services
+from .corpus import corpus_dir
+
+if TYPE_CHECKING:
+    from .app import Dossier
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
 # Text under black boxes that can still be extracted: test fixtures, never demo data.
@@ -25,39 +29,38 @@ COURT = re.compile(r"^(U\.S\. Supreme Court|U\.S\. Tax Court|\d+(?:st|nd|rd|th|d
                    r"|Mo\. Ct\. App\.)")
 
 
-def corpus_dir() -> Path | None:
-    """../shared/corpus beside the checkout (or $DOSSIER_CORPUS), when it is there."""
-    configured = os.environ.get("DOSSIER_CORPUS")
-    candidate = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    return candidate if (candidate / "manifest.tsv").is_file() else None
-
-
-def load(services: Services) -> Report:
+def load(app: "Dossier", progress=None) -> Report:
     entries = list(seed_entries())
     corpus = corpus_dir()
     if corpus:
         entries += list(release_entries(corpus)) + list(filing_entries(corpus))
-    for number, entry in enumerate(entries, start=1):
-        entries[number - 1] = Entry(number, entry.upload, entry.attachments)
-    report = run_import(services.intake, entries, on_batch=services.indexer.index_ids)
-    services.indexer.index_ids(add_case_numbers_from_stamps(services))
+    entries = [Entry(number, entry.upload, entry.attachments) for number, entry in enumerate(entries, start=1)]
+    report = app.import_entries(entries, progress)
+    add_case_numbers_from_stamps(app)
     return report
 
 
-def add_case_numbers_from_stamps(services: Services) -> list[str]:
+def count(corpus: Path | None = None) -> int:
+    """How many entries the demo holds (for a progress bar)."""
+    corpus = corpus or corpus_dir()
+    extra = len(list(release_entries(corpus))) + len(list(filing_entries(corpus))) if corpus else 0
+    return 1 + extra
+
+
+def add_case_numbers_from_stamps(app: "Dossier") -> None:
     """Filings without a case number get the one their court's e-filing stamp prints on page 1.
 
     That is what the filing itself says, so documents of one case meet in the case facet.
     """
     changed = []
-    for doc in services.repo.iter_documents():
+    for doc in app.repo.iter_documents():
         if doc.kind != "filing" or doc.case_number or not doc.page_count:
             continue
-        first_page = (services.repo.pages(doc.id) or [""])[0]
+        first_page = (app.repo.pages(doc.id) or [""])[0]
         if match := STAMP.search(first_page):
-            services.repo.update(doc.id, {"case_number": match.group(1)})
+            app.repo.update(doc.id, {"case_number": match.group(1)})
             changed.append(doc.id)
-    return changed
+    app.indexer.index_ids(changed)
 
 
 def seed_entries() -> Iterator[Entry]:

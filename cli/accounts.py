@@ -1,6 +1,6 @@
-"""`dossier serve`, `dossier user ...` and `dossier token ...`: registered on the main command group.
+"""`dossier user ...` and `dossier token ...`: staff accounts and API tokens.
 
-Exit codes as in web.cli: 0 ok, 2 usage, 4 no such user (or token).
+Exit codes: 0 ok, 2 usage, 4 no such user (or token).
 """
 from __future__ import annotations
 
@@ -8,59 +8,13 @@ import sys
 
 import click
 
-from .accounts import AccountError, Accounts, NoSuchUser
-from .cli import NOT_FOUND, USAGE, cli, data_option, fail
-from .settings import Config, load_config
+from core.accounts import AccountError, Accounts, NoSuchUser
 
-
-def _config() -> Config:
-    try:
-        return load_config({"data_dir": click.get_current_context().find_root().meta.get("dossier.data_dir")})
-    except ValueError as exc:
-        raise click.UsageError(str(exc))
+from .app import NOT_FOUND, USAGE, cli, config, data_option, fail
 
 
 def _accounts() -> Accounts:
-    return Accounts(_config().data_dir)
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes (each opens the repository and index).")
-@click.option("--timeout", type=click.IntRange(10, 3600), default=300, show_default=True,
-              help="Seconds a request may take (large uploads are extracted before the answer).")
-@data_option
-def serve(host, port, workers, timeout, data_dir):
-    """Serve the web site and JSON API under gunicorn."""
-    from gunicorn.app.base import BaseApplication
-
-    from . import close_services, create_app
-    from .security import secret_key
-    from .services import open_services
-
-    config = _config()
-    # Once, before forking: catch up on indexing, make the secret key and the
-    # accounts database, so the workers do not race to do it.
-    open_services(config).close()
-    secret_key(config.data_dir)
-    Accounts(config.data_dir)
-
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "timeout": timeout,
-                               "accesslog": "-", "worker_class": "sync",
-                               # no ~/.gunicorn/gunicorn.ctl: runtime data stays in the data folder
-                               "control_socket_disable": True}.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            app = create_app(config)
-            return app
-
-    click.echo(f"Dossier on http://{host}:{port}/ (data: {config.data_dir})", err=True)
-    Server().run()
+    return Accounts(config().data_dir)
 
 
 @cli.group()

@@ -1,0 +1,29 @@
+"""The application core: every use case of Dossier, and every rule that spans the layers below
+(what is stored together, what the public may see, what must be re-indexed).
+
+The edges import from here only: ``Dossier`` (the use cases), the values they pass and get back,
+and the errors to map.
+"""
+from indexer.schema import FACETS
+from indexer.search import MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
+from repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, TEXT_STATUSES, Document, Problem
+from uploads.bulk import Report
+from uploads.errors import CODES as REJECTION_CODES
+from uploads.intake import Upload
+from uploads.names import download_name
+
+from .adding import Added, Stored
+from .app import Dossier
+from .importing import entries_of
+from .errors import CoreError, CorruptOriginal, IndexLocked, Invalid, InvalidLink, InvalidMetadata, NotFound, \
+    QueryError, Refused, RepositoryError
+from .settings import SETTINGS, Config, load_config
+from .visibility import PUBLIC, Viewer, staff
+
+__all__ = [
+    "Added", "Config", "CoreError", "CorruptOriginal", "Document", "Dossier", "EDITABLE_FIELDS", "FACETS",
+    "Hit", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES", "LIST_FIELDS",
+    "MAX_PER_PAGE", "NotFound", "PUBLIC", "Problem", "QueryError", "REJECTION_CODES", "Refused", "Report",
+    "RepositoryError", "SETTINGS", "SORTS", "SearchQuery", "SearchResult", "Stored", "TEXT_STATUSES", "Upload", "download_name", "entries_of",
+    "Viewer", "load_config", "staff",
+]

@@ -1,0 +1,107 @@
+"""Adding a release and its attachments: one unit, checked whole, stored whole or not at all.
+
+Every part is checked (details, size, type against its name) before anything
+is stored; then the originals, the rows and the links go in together
+(``repository.units``); then the new documents are indexed. The answer names a
+refused part and why; bytes that were already stored say which details differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
+
+from repository import Document, Link, NewDocument, NotFound, Repository
+from uploads.errors import Rejected
+from uploads.intake import Intake, Prepared, Upload, given
+
+from .errors import Refused
+
+if TYPE_CHECKING:
+    from .app import Dossier
+
+
+@dataclass(frozen=True)
+class Stored:
+    document: Document
+    created: bool                                  # False: these bytes were already stored
+    # For bytes already stored: the details sent that differ from the stored ones,
+    # field -> (stored value, sent value). Nothing was changed: applying them is an edit.
+    differences: Mapping[str, tuple] = field(default_factory=dict)
+
+
+class Added(NamedTuple):
+    main: Stored
+    attachments: list[Stored]
+
+
+def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
+        *, first_kind: str | None = None) -> Added:
+    """Store a document (a release, typically) with its attachments, link them in order, index them."""
+    stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind)
+    app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
+    fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
+    return Added(fresh[0], fresh[1:])
+
+
+def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Sequence[Upload] = (),
+               attach_ids: Sequence[str] = (), *, first_kind: str | None = None) -> list[Stored]:
+    """The unit checked and stored, not yet indexed: Refused (nothing stored) if any part is refused,
+    NotFound if an id to attach is not a stored document."""
+    for doc_id in attach_ids:
+        repo.get(doc_id)
+    uploads = [upload, *attachments]
+    try:
+        prepared = intake.prepare(uploads, first_kind=first_kind)
+    except Rejected as exc:
+        raise refusal(exc, len(uploads)) from None
+    try:
+        links = [Link(0, position) for position in range(1, len(prepared))] + [Link(0, i) for i in attach_ids]
+        stored = repo.store_together([NewDocument(p.meta, p.spooled) for p in prepared], links)
+    finally:
+        intake.discard(prepared)
+    return [Stored(doc, created, {} if created else differences(doc, part))
+            for (doc, created), part in zip(stored, prepared)]
+
+
+def precheck(repo: Repository, uploads: Sequence[Upload | None], attach_ids: Sequence[str]
+             ) -> tuple[list[Refused], list[str]]:
+    """Everything wrong with a submission that can be known before reading its files, all at once
+    (for a form to show every error): each part whose details cannot be stored, and the ids to
+    attach that are no stored document. ``None`` stands for a part still missing."""
+    refused = []
+    for position, upload in enumerate(uploads):
+        if upload is None:
+            continue
+        try:
+            given(upload, position)
+        except Rejected as exc:
+            refused.append(refusal(exc, len(uploads)))
+    unknown = []
+    for doc_id in attach_ids:
+        try:
+            repo.get(doc_id)
+        except NotFound:
+            unknown.append(doc_id)
+    return refused, unknown
+
+
+def differences(stored: Document, part: Prepared) -> dict[str, tuple]:
+    """The details sent with bytes already stored that are not the stored ones."""
+    out = {}
+    for name, sent in part.given.items():
+        kept = getattr(stored, name)
+        if sent not in (None, ()) and sent != kept:
+            out[name] = (kept, sent)
+    return out
+
+
+def refusal(exc: Rejected, parts: int) -> Refused:
+    """The refusal of a part, in words that say which part and that nothing was stored."""
+    if parts == 1:
+        message = f"{exc.message}. Nothing was stored."
+    else:
+        label = "The release" if exc.part == 0 else f"Attachment {exc.part}"
+        message = (f"{label}, {exc.filename}, {exc.reason}. Nothing was stored: remove or replace it "
+                   "and send the release again.")
+    return Refused(exc.code, message, part=exc.part, filename=exc.filename, field=exc.field, reason=exc.reason,
+                   detail=exc.detail)

@@ -1,0 +1,69 @@
+"""Reading: search, a document, its links, its pages with a query's matches, its original."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer.search import SearchQuery, SearchResult
+from repository import Document, LinkedDocument, Links, NotFound
+
+from .visibility import Viewer, may_see
+
+if TYPE_CHECKING:
+    from .app import Dossier
+
+LINK_NAMES = ("attachments", "attached_to", "related")
+
+
+def search(app: "Dossier", query: SearchQuery, viewer: Viewer) -> SearchResult:
+    # The index holds what the public may see, and no more.
+    return app.index.search(query)
+
+
+def document(app: "Dossier", doc_id: str, viewer: Viewer) -> Document:
+    """The document, or NotFound when this viewer may not see it (as if it did not exist)."""
+    doc = app.repo.get(doc_id, include_deleted=True)
+    if not may_see(doc, viewer):
+        raise NotFound(doc_id)
+    return doc
+
+
+def links(app: "Dossier", doc_id: str, viewer: Viewer) -> dict[str, list[Document]]:
+    """The linked documents this viewer may see, in full, in the repository's order."""
+    summary = app.repo.links(document(app, doc_id, viewer).id)
+    out = {}
+    for name in LINK_NAMES:
+        docs = []
+        for entry in getattr(summary, name):
+            try:
+                docs.append(document(app, entry.id, viewer))
+            except NotFound:
+                continue
+        out[name] = docs
+    return out
+
+
+def link_summary(app: "Dossier", doc_id: str, viewer: Viewer) -> Links:
+    full = links(app, doc_id, viewer)
+    return Links(**{name: tuple(LinkedDocument(d.id, d.kind, d.title) for d in full[name]) for name in LINK_NAMES})
+
+
+def pages(app: "Dossier", doc_id: str, viewer: Viewer, query: str = "") -> list[tuple[str, list]]:
+    """Each page's text with the spans a query's matches cover (the index's own analysis:
+    the words a snippet marks)."""
+    doc = document(app, doc_id, viewer)
+    terms = app.index.highlight_terms(query)
+    return [(text, app.index.marks(text, terms) if terms else []) for text in app.repo.pages(doc.id)]
+
+
+def original(app: "Dossier", doc_id: str, viewer: Viewer) -> tuple[Document, Path]:
+    """The document and its original's path, known to be whole (CorruptOriginal otherwise)."""
+    doc = document(app, doc_id, viewer)
+    return doc, app.repo.verified_original(doc)
+
+
+def bundle(app: "Dossier", doc_id: str, viewer: Viewer) -> tuple[Document, list[tuple[Document, Path]]]:
+    """A release and its attachments, every original checked whole before any byte is sent."""
+    doc = document(app, doc_id, viewer)
+    members = [doc, *links(app, doc.id, viewer)["attachments"]]
+    return doc, [(member, app.repo.verified_original(member)) for member in members]

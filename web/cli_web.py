@@ -29,38 +29,51 @@ def _accounts() -> Accounts:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes (each opens the repository and index).")
-@click.option("--timeout", type=click.IntRange(10, 3600), default=300, show_default=True,
-              help="Seconds a request may take (large uploads are extracted before the answer).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Threads per worker running requests (searches, uploads being indexed).")
+@click.option("--idle-timeout", type=click.IntRange(1, 3600), default=60, show_default=True,
+              help="Seconds a connection may stay silent (nothing received, none of the answer read) "
+                   "before it is closed; never while its request runs.")
 @data_option
-def serve(host, port, workers, timeout, data_dir):
-    """Serve the web site and JSON API under gunicorn."""
-    from gunicorn.app.base import BaseApplication
-
-    from . import close_services, create_app
+def serve(host, port, workers, threads, idle_timeout, data_dir):
+    """Serve the web site and JSON API (waitress, in worker processes)."""
+    from . import REQUEST_MARGIN
     from .security import secret_key
+    from .serving import Options, ServeError, listen
+    from .serving import serve as run
     from .services import open_services
 
     config = _config()
+    try:
+        sock = listen(host, port)
+    except ServeError as exc:
+        fail(str(exc), USAGE)
     # Once, before forking: catch up on indexing, make the secret key and the
     # accounts database, so the workers do not race to do it.
     open_services(config).close()
     secret_key(config.data_dir)
     Accounts(config.data_dir)
 
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "timeout": timeout,
-                               "accesslog": "-", "worker_class": "sync",
-                               # no ~/.gunicorn/gunicorn.ctl: runtime data stays in the data folder
-                               "control_socket_disable": True}.items():
-                self.cfg.set(key, value)
+    options = Options(threads=threads, idle_timeout=idle_timeout, max_body=config.max_upload_bytes + REQUEST_MARGIN,
+                      trusted_proxy=config.trusted_proxies or None)
+    shown = sock.getsockname()
+    click.echo(f"Dossier on http://{_url_host(shown[0])}:{shown[1]}/ (data: {config.data_dir})", err=True)
+    sys.exit(run(sock, lambda: _worker_app(config), workers, options))
 
-        def load(self):
-            app = create_app(config)
-            return app
 
-    click.echo(f"Dossier on http://{host}:{port}/ (data: {config.data_dir})", err=True)
-    Server().run()
+def _url_host(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+def _worker_app(config: Config):
+    from . import close_services, create_app
+    from .access_log import with_access_log
+    from .security import ANONYMOUS_BODY_LIMIT, large_body_allowed
+    from .serving import Site
+
+    app = create_app(config)
+    return Site(with_access_log(app), lambda: close_services(app),
+                lambda environ: large_body_allowed(app, environ), ANONYMOUS_BODY_LIMIT)
 
 
 @cli.group()

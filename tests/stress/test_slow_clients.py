@@ -312,3 +312,20 @@ def test_serve_leaves_no_runtime_files_in_home(site, tmp_path, monkeypatch):
     finally:
         server.stop()
     assert list(home.iterdir()) == []
+
+
+def test_a_worker_that_dies_is_replaced(site):
+    server = Server(site[0], workers=2).start()
+    try:
+        first, second = workers_of(server.proc.pid)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while (len(workers_of(server.proc.pid)) < 2 or first in workers_of(server.proc.pid)) \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        now = workers_of(server.proc.pid)
+        assert len(now) == 2 and first not in now and second in now, now
+        assert all(timed_search(server.port, "/api/search?q=", 10) < 10 for _ in range(4))
+        assert f"worker {first} was killed by signal 9" in server.log.read_text()
+    finally:
+        server.stop()

@@ -1,4 +1,4 @@
-"""Search through HTTP against `dossier serve` (gunicorn, 2 workers, loopback
+"""Search through HTTP against `dossier serve` (2 worker processes, loopback
 only): per-query latency, requests/s with N concurrent clients, and the
 concurrency at which p95 passes a threshold. Every run is bounded."""
 from __future__ import annotations
@@ -83,7 +83,7 @@ class Client:
             self.conn.request("GET", path)
             resp = self.conn.getresponse()
         except (http.client.HTTPException, OSError):
-            self.conn.close()          # gunicorn sync workers close idle keep-alives: retry once
+            self.conn.close()          # the server may close an idle keep-alive: retry once
             self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
             self.conn.request("GET", path)
             resp = self.conn.getresponse()

@@ -34,7 +34,7 @@ def versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
     out = {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version}
     for dist, key in (("Whoosh-Reloaded", "whoosh"), ("pypdf", "pypdf"), ("tantivy", "tantivy"),
-                      ("pypdfium2", "pypdfium2"), ("fpdf2", "fpdf2"), ("gunicorn", "gunicorn")):
+                      ("pypdfium2", "pypdfium2"), ("fpdf2", "fpdf2"), ("waitress", "waitress")):
         try:
             out[key] = version(dist)
         except PackageNotFoundError:

@@ -1,9 +1,11 @@
 """`dossier serve`: the web site and the JSON API."""
 from __future__ import annotations
 
+import sys
+
 import click
 
-from .app import cli, config, data_option
+from .app import USAGE, cli, config, data_option, fail
 
 
 @cli.command()
@@ -11,11 +13,19 @@ from .app import cli, config, data_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes (each opens the repository and index).")
-@click.option("--timeout", type=click.IntRange(10, 3600), default=300, show_default=True,
-              help="Seconds a request may take (large uploads are extracted before the answer).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Threads per worker running requests (searches, uploads being indexed).")
+@click.option("--idle-timeout", type=click.IntRange(1, 3600), default=60, show_default=True,
+              help="Seconds a connection may stay silent (nothing received, none of the answer read) "
+                   "before it is closed; never while its request runs.")
 @data_option
-def serve(host, port, workers, timeout, data_dir):
-    """Serve the web site and JSON API."""
-    from web.server import serve as run      # the web layer: only this command needs it
+def serve(host, port, workers, threads, idle_timeout, data_dir):
+    """Serve the web site and JSON API (waitress, in worker processes)."""
+    from web.server import ServeError, Server      # the web layer: only this command needs it
 
-    run(config(), host=host, port=port, workers=workers, timeout=timeout)
+    try:
+        server = Server.bind(config(), host, port, threads=threads, idle_timeout=idle_timeout)
+    except ServeError as exc:
+        fail(str(exc), USAGE)
+    click.echo(f"Dossier on {server.url} (data: {server.config.data_dir})", err=True)
+    sys.exit(server.run(workers))

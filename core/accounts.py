@@ -3,7 +3,7 @@
 The repository knows only documents; who may change them lives here, in
 `<data>/accounts.sqlite3`. Tokens and session ids are stored as their sha256,
 never in clear.
-Attempts are kept here too (not in memory) so that every gunicorn worker
+Attempts are kept here too (not in memory) so that every worker process
 counts the same failures.
 """
 from __future__ import annotations

@@ -4,6 +4,7 @@ The README's configuration table is checked against SETTINGS by a test.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,14 @@ from typing import Callable, Mapping
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "dossier"
+
+
+def proxy_address(value: str) -> str:
+    """One address (or `*`): the server trusts a single reverse proxy in front of it."""
+    value = value.strip()
+    if value != "*":
+        ipaddress.ip_address(value)   # ValueError if not an address
+    return value
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "DOSSIER_BASE_URL", "", str,
             "the site's public address, e.g. `https://records.example.gov`; absolute links (API, feeds) use it "
             "whatever Host header a request sends (unset: the request's own address)"),
+    Setting("trusted_proxies", "DOSSIER_TRUSTED_PROXIES", "", proxy_address,
+            "address of the reverse proxy whose `X-Forwarded-Proto`, `-Host`, `-Port` and `-For` headers `dossier serve` "
+            "believes (`*`: any peer); empty: nobody's (`DOSSIER_BASE_URL`, when set, wins over both)"),
 )
 
 
@@ -52,6 +64,7 @@ class Config:
     extract_workers: int = 0
     writer_timeout: float = 60.0
     base_url: str = ""
+    trusted_proxies: str = ""
 
     @property
     def max_upload_bytes(self) -> int:

@@ -33,7 +33,7 @@ PDF_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
 def secret_key(data_dir: Path, environ=os.environ) -> bytes:
     """DOSSIER_SECRET_KEY, else a key generated once into <data>/secret_key (0600).
 
-    Every gunicorn worker reads the same file, so a cookie signed by one is
+    Every worker process reads the same file, so a cookie signed by one is
     accepted by the others. Created with O_EXCL: two processes starting at once
     both end up with whichever was written first.
     """
@@ -82,6 +82,27 @@ def refuse_unreadable_forms() -> None:
             abort(403, description="Please sign in before sending files.")
     if form_unreadable():
         abort(400, description=UNREADABLE_FORM)
+
+
+def large_body_allowed(app: Flask, environ: dict) -> bool:
+    """Whether a body over ANONYMOUS_BODY_LIMIT (or chunked) may be read at all, judged on the
+    request's headers alone: for a server that reads whole requests before the app sees them.
+
+    On /api/ it takes a valid API token (a bad one counts against the address, as
+    in the API); elsewhere a session that is signed in (confirmed server-side).
+    The app's own checks run after."""
+    accounts = app.extensions["dossier.accounts"]
+    if environ.get("PATH_INFO", "").startswith("/api/"):
+        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        addr_key = f"token:addr:{environ.get('REMOTE_ADDR')}"
+        if scheme.lower() != "bearer" or not token.strip() or limited(accounts, addr_key, TOKEN_PER_ADDRESS):
+            return False
+        if accounts.user_for_token(token.strip()) is None:
+            accounts.record_failure(addr_key)
+            return False
+        return True
+    with app.request_context(environ):
+        return signed_in_user() is not None
 
 
 UNREADABLE_FORM = ("The upload could not be read: its form data is malformed or empty (a file name that is "

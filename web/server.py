@@ -1,35 +1,57 @@
-"""Running the web app: the processes that serve it (`dossier serve`)."""
+"""Running the web app: one listening socket, then worker processes serving it (``web.serving``)."""
 from __future__ import annotations
 
-import sys
+from dataclasses import dataclass
+from socket import socket
 
 from core import Config, Dossier
 from core.accounts import Accounts
 
 from .security import secret_key
+from .serving import Options, ServeError, Site, listen
+from .serving import serve as run_workers
+
+__all__ = ["ServeError", "Server"]
 
 
-def serve(config: Config, *, host: str, port: int, workers: int, timeout: int) -> None:
-    from gunicorn.app.base import BaseApplication
+@dataclass
+class Server:
+    config: Config
+    sock: socket
+    options: Options
 
-    from . import create_app
+    @classmethod
+    def bind(cls, config: Config, host: str, port: int, *, threads: int, idle_timeout: int) -> "Server":
+        """Bind the port first (ServeError: in use, with a free one to try), then, once before
+        forking, catch up on indexing and make the secret key and the accounts database, so the
+        workers do not race to do it."""
+        from . import REQUEST_MARGIN
 
-    # Once, before forking: catch up on indexing, make the secret key and the
-    # accounts database, so the workers do not race to do it.
-    Dossier(config).close()
-    secret_key(config.data_dir)
-    Accounts(config.data_dir)
+        sock = listen(host, port)
+        Dossier(config).close()
+        secret_key(config.data_dir)
+        Accounts(config.data_dir)
+        options = Options(threads=threads, idle_timeout=idle_timeout,
+                          max_body=config.max_upload_bytes + REQUEST_MARGIN,
+                          trusted_proxy=config.trusted_proxies or None)
+        return cls(config, sock, options)
 
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "timeout": timeout,
-                               "accesslog": "-", "worker_class": "sync",
-                               # no ~/.gunicorn/gunicorn.ctl: runtime data stays in the data folder
-                               "control_socket_disable": True}.items():
-                self.cfg.set(key, value)
+    @property
+    def url(self) -> str:
+        address, port = self.sock.getsockname()[:2]
+        return f"http://{f'[{address}]' if ':' in address else address}:{port}/"
 
-        def load(self):
-            return create_app(config)
+    def run(self, workers: int) -> int:
+        """Serve until stopped (SIGINT, SIGTERM); the exit status."""
+        return run_workers(self.sock, lambda: worker_app(self.config), workers, self.options)
 
-    print(f"Dossier on http://{host}:{port}/ (data: {config.data_dir})", file=sys.stderr)
-    Server().run()
+
+def worker_app(config: Config) -> Site:
+    """What one worker process serves: the app, its access log, and the large-body gate."""
+    from . import close_services, create_app
+    from .access_log import with_access_log
+    from .security import ANONYMOUS_BODY_LIMIT, large_body_allowed
+
+    app = create_app(config)
+    return Site(with_access_log(app), lambda: close_services(app),
+                lambda environ: large_body_allowed(app, environ), ANONYMOUS_BODY_LIMIT)

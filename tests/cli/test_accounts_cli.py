@@ -70,7 +70,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_workers_sharing_the_secret(tmp_path):
+def test_serve_runs_workers_sharing_the_secret(tmp_path):
     port = free_port()
     env = dict(os.environ, DOSSIER_EXTRACT_WORKERS="1")
     env.pop("DOSSIER_SECRET_KEY", None)
@@ -95,3 +95,14 @@ def test_serve_runs_gunicorn_workers_sharing_the_secret(tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         proc.stderr.close()
+
+
+def test_trusted_proxies_is_one_address_or_a_star():
+    from core import load_config
+
+    assert load_config(environ={}).trusted_proxies == ""
+    assert load_config(environ={"DOSSIER_TRUSTED_PROXIES": " 10.0.0.1 "}).trusted_proxies == "10.0.0.1"
+    assert load_config(environ={"DOSSIER_TRUSTED_PROXIES": "*"}).trusted_proxies == "*"
+    for wrong in ("10.0.0.1,10.0.0.2", "proxy.example"):
+        with pytest.raises(ValueError, match="DOSSIER_TRUSTED_PROXIES"):
+            load_config(environ={"DOSSIER_TRUSTED_PROXIES": wrong})

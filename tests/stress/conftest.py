@@ -132,12 +132,13 @@ class Server:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     log: Path | None = None
+    options: tuple[str, ...] = ()     # more `dossier serve` options
 
     def start(self, timeout: float = 60) -> "Server":
         self.log = self.data.parent / f"server-{self.port}.log"
         with open(self.log, "ab") as log:
             self.proc = spawn_dossier(self.data, "serve", "--port", str(self.port), "--workers", str(self.workers),
-                                      stdout=subprocess.DEVNULL, stderr=log)
+                                      *self.options, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + timeout
         while True:
             try:

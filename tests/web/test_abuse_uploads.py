@@ -41,7 +41,7 @@ def file_part(name: bytes = b"big.txt", field: bytes = b"file", content_type: by
 
 
 def raw_post(client, path: str, body: io.RawIOBase, *, length: int | None, headers=None):
-    """POST a streaming body; length None means chunked (no Content-Length), as gunicorn passes it on."""
+    """POST a streaming body; length None means chunked (no Content-Length), as a streaming server passes it on."""
     # In the environ itself: the builder would otherwise encode an empty form with its own boundary.
     overrides = {"wsgi.input": body, "CONTENT_TYPE": "multipart/form-data; boundary=B"}
     if length is None:

@@ -1,4 +1,4 @@
-"""The issue's scenario in headless Chromium against `dossier serve` (gunicorn, two workers)."""
+"""The issue's scenario in headless Chromium against `dossier serve` (two worker processes)."""
 from __future__ import annotations
 
 import hashlib

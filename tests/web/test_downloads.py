@@ -59,6 +59,17 @@ def test_conditional_and_range_requests(client, release):
     assert fetch(client, url, headers={"Range": "bytes=999999-"}).status_code == 416
 
 
+def test_a_range_is_exactly_its_bytes(client, services, release):
+    _, (complaint, _) = release
+    original = services.repo.original_path(complaint).read_bytes()
+    url = f"/documents/{complaint.id}/original"
+    for header, expected in [("bytes=100-299", original[100:300]), ("bytes=-50", original[-50:]),
+                             (f"bytes={len(original) - 7}-", original[-7:])]:
+        partial = fetch(client, url, headers={"Range": header})
+        assert partial.status_code == 206 and partial.data == expected, header
+        assert partial.headers["Content-Length"] == str(len(expected))
+
+
 def test_bundle_zip_has_release_and_attachments_with_original_names(client, services, release):
     main, parts = release
     response = fetch(client, f"/documents/{main.id}/bundle.zip")

@@ -7,6 +7,7 @@ from pathlib import Path, PurePath
 from typing import Iterable, Iterator
 
 from flask import Response, request, send_file
+from werkzeug.wsgi import wrap_file
 
 from core import Document, download_name as safe_download_name
 
@@ -31,6 +32,13 @@ def send_original(doc: Document, path: Path) -> Response:
     inline = doc.mime.startswith(INLINE_TYPES)
     response = send_file(path, mimetype=doc.mime, as_attachment=not inline, download_name=download_name(doc),
                          conditional=True, etag=doc.sha256, max_age=0)
+    if response.status_code == 206 and response.content_range and response.content_range.stop is not None:
+        # A range as a file of its own, so the server sends it from its I/O loop
+        # like a whole file, rather than a thread copying it out block by block
+        # for as long as a slow client takes to read it.
+        start, stop = response.content_range.start, response.content_range.stop
+        response.response.close()
+        response.response = wrap_file(request.environ, FileRange(path, start, stop - start), CHUNK)
     response.headers["Content-Security-Policy"] = original_csp(doc.mime)
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
@@ -38,6 +46,39 @@ def send_original(doc: Document, path: Path) -> Response:
 
 def download_name(doc: Document) -> str:
     return safe_download_name(doc.filename, doc.mime)
+
+
+class FileRange(io.RawIOBase):
+    """``length`` bytes of a file from ``start``, seen as a whole (seekable) file."""
+
+    def __init__(self, path: Path, start: int, length: int):
+        self._file = open(path, "rb")
+        self._start, self._end = start, start + length
+        self._file.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._file.tell() - self._start
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: self._start, io.SEEK_CUR: self._file.tell(), io.SEEK_END: self._end}[whence]
+        self._file.seek(min(max(base + offset, self._start), self._end))
+        return self.tell()
+
+    def readinto(self, buffer) -> int:
+        left = self._end - self._file.tell()
+        if left <= 0:
+            return 0
+        return self._file.readinto(memoryview(buffer)[:left])
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

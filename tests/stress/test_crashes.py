@@ -7,6 +7,7 @@ random one that kills the server and an import mid-flight, round after round
 """
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import subprocess
@@ -120,8 +121,8 @@ def crash_round(tmp_path, data, token, round_no: int, rng: random.Random) -> int
                 return
             try:
                 status, body = server.upload(token, doc, title=f"Upload {doc.word}")
-            except OSError:
-                return   # the server died under us: this one was never acknowledged
+            except (OSError, http.client.HTTPException):
+                return   # the server died under us (before or during its answer): never acknowledged
             if status in (200, 201):
                 acknowledged[doc.word] = (body["id"], doc.sha256)
 

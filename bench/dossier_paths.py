@@ -15,7 +15,7 @@ from .timing import Latencies, dir_size_mb
 
 
 def search_query(q: BenchQuery):
-    from indexer.search import SearchQuery
+    from dossier.indexer.search import SearchQuery
     return SearchQuery(text=q.text, filters={k: [v] for k, v in q.filters.items()}, sort=q.sort,
                        page=q.page, per_page=q.per_page, date_from=q.date_from, date_to=q.date_to)
 
@@ -50,7 +50,7 @@ class Searcher:
     """Index.search on the imported data folder (one Index, reused, as the server does)."""
 
     def __init__(self, data_dir: Path):
-        from indexer.index import Index
+        from dossier.indexer.index import Index
         self.index = Index.open(data_dir / "index")
         if self.index.needs_rebuild:      # written by another schema version: it opened empty
             self.index.close()
@@ -82,7 +82,7 @@ def make_pdf(path: Path, pages: int, token: str, seed: int = 1) -> None:
 
 def upload_to_searchable(data_dir: Path, work: Path, pages: int = 50) -> dict:
     """One Dossier.add of a generated PDF, until Index.search finds its unique word."""
-    from core import Dossier, SearchQuery, Upload, load_config
+    from dossier.core import Dossier, SearchQuery, Upload, load_config
 
     token = "zq" + "".join(random.Random(time.time_ns()).choices(string.ascii_lowercase, k=10))
     pdf = work / f"upload-{pages}p.pdf"

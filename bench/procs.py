@@ -12,7 +12,7 @@ from .timing import proc_peak_rss_mb
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIER = Path(sys.executable).with_name("dossier")
 # Without the console script installed: the same entry point.
-_LAUNCH = "import sys; sys.path.insert(0, %r)\nfrom cli import main; main()" % str(ROOT)
+_LAUNCH = "import sys; sys.path.insert(0, %r)\nfrom dossier.cli import main; main()" % str(ROOT)
 
 
 def dossier_cmd(data_dir: Path, *args: str) -> list[str]:

@@ -11,8 +11,8 @@ import sys
 
 
 def _app():
-    from web import create_app
-    from core import load_config
+    from dossier.web import create_app
+    from dossier.core import load_config
     return create_app(load_config())
 
 
@@ -38,10 +38,10 @@ def gunicorn(worker_class: str, port: int, workers: int, threads: int) -> None:
 
 
 def waitress(port: int, workers: int, threads: int) -> int:
-    from web import REQUEST_MARGIN, close_services, create_app
-    from web.access_log import with_access_log
-    from web.serving import Options, Site, listen, serve
-    from core import load_config
+    from dossier.web import REQUEST_MARGIN, close_services, create_app
+    from dossier.web.access_log import with_access_log
+    from dossier.web.serving import Options, Site, listen, serve
+    from dossier.core import load_config
 
     config = load_config()
 

@@ -16,7 +16,7 @@ import string
 import time
 from pathlib import Path
 
-from core import Dossier, QueryError, SearchQuery, load_config
+from dossier.core import Dossier, QueryError, SearchQuery, load_config
 
 MAX_CHARS = 2000
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from core.accounts import AccountError, Accounts, NoSuchUser
+from dossier.core.accounts import AccountError, Accounts, NoSuchUser
 
 from .app import NOT_FOUND, USAGE, cli, config, data_option, fail
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from core import (Config, CorruptOriginal, Dossier, IndexLocked, Invalid, InvalidLink, InvalidMetadata, NotFound,
+from dossier.core import (Config, CorruptOriginal, Dossier, IndexLocked, Invalid, InvalidLink, InvalidMetadata, NotFound,
                   QueryError, Refused, RepositoryError, load_config)
 
 OK, PROBLEMS, USAGE, REFUSED, NOT_FOUND = 0, 1, 2, 3, 4

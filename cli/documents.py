@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from core import KINDS, LINK_TYPES, Dossier, Upload, entries_of
+from dossier.core import KINDS, LINK_TYPES, Dossier, Upload, entries_of
 
 from . import output
 from .app import PROBLEMS, cli, fail, with_dossier

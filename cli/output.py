@@ -5,7 +5,7 @@ import html
 import re
 import shlex
 
-from core import SearchResult
+from dossier.core import SearchResult
 
 _MARK = re.compile(r"</?mark>")
 

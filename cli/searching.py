@@ -6,7 +6,7 @@ import shutil
 
 import click
 
-from core import FACETS, MAX_PER_PAGE, SORTS, Dossier, SearchQuery
+from dossier.core import FACETS, MAX_PER_PAGE, SORTS, Dossier, SearchQuery
 
 from . import output
 from .app import cli, with_dossier

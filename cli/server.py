@@ -21,7 +21,7 @@ from .app import USAGE, cli, config, data_option, fail
 @data_option
 def serve(host, port, workers, threads, idle_timeout, data_dir):
     """Serve the web site and JSON API (waitress, in worker processes)."""
-    from web.server import ServeError, Server      # the web layer: only this command needs it
+    from dossier.web.server import ServeError, Server      # the web layer: only this command needs it
 
     try:
         server = Server.bind(config(), host, port, threads=threads, idle_timeout=idle_timeout)

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from core import Dossier
+from dossier.core import Dossier
 
 from . import output
 from .app import PROBLEMS, cli, with_dossier

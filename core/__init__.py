@@ -4,13 +4,13 @@
 The edges import from here only: ``Dossier`` (the use cases), the values they pass and get back,
 and the errors to map.
 """
-from indexer.schema import FACETS
-from indexer.search import MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
-from repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, TEXT_STATUSES, Document, Problem
-from uploads.bulk import Report
-from uploads.errors import CODES as REJECTION_CODES
-from uploads.intake import Upload
-from uploads.names import download_name
+from dossier.indexer.schema import FACETS
+from dossier.indexer.search import MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
+from dossier.repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, TEXT_STATUSES, Document, Problem
+from dossier.uploads.bulk import Report
+from dossier.uploads.errors import CODES as REJECTION_CODES
+from dossier.uploads.intake import Upload
+from dossier.uploads.names import download_name
 
 from .adding import Added, Stored
 from .app import Dossier

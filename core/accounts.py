@@ -19,7 +19,7 @@ from typing import Iterator
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from repository.store import private_dir, private_file
+from dossier.repository.store import private_dir, private_file
 
 DB_NAME = "accounts.sqlite3"
 TOKEN_PREFIX = "dsr_"

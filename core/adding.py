@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
-from repository import Document, Link, NewDocument, NotFound, Repository
-from uploads.errors import Rejected
-from uploads.intake import Intake, Prepared, Upload, given
+from dossier.repository import Document, Link, NewDocument, NotFound, Repository
+from dossier.uploads.errors import Rejected
+from dossier.uploads.intake import Intake, Prepared, Upload, given
 
 from .errors import Refused
 

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-from indexer.extract import ExtractionPool
-from indexer.index import Index
-from indexer.search import SearchQuery, SearchResult
-from indexer.sync import Indexer
-from repository import Document, Links, Problem, Repository
-from uploads.bulk import Entry, Report, Skip
-from uploads.intake import Intake, Upload, typed
+from dossier.indexer.extract import ExtractionPool
+from dossier.indexer.index import Index
+from dossier.indexer.search import SearchQuery, SearchResult
+from dossier.indexer.sync import Indexer
+from dossier.repository import Document, Links, Problem, Repository
+from dossier.uploads.bulk import Entry, Report, Skip
+from dossier.uploads.intake import Intake, Upload, typed
 
 from . import adding, demo, editing, importing, maintenance, reading
 from .adding import Added

@@ -10,8 +10,8 @@ from typing import Iterator
 
 from typing import TYPE_CHECKING
 
-from uploads.bulk import Entry, Report
-from uploads.intake import Upload
+from dossier.uploads.bulk import Entry, Report
+from dossier.uploads.intake import Upload
 
 from .corpus import corpus_dir
 

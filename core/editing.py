@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from repository import EDITABLE_FIELDS, Document
+from dossier.repository import EDITABLE_FIELDS, Document
 
 from .errors import Invalid
 

@@ -2,8 +2,8 @@
 line) map these classes to statuses and exit codes; nothing else of the layers below leaks out."""
 from __future__ import annotations
 
-from indexer.errors import IndexLocked, QueryError
-from repository import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
+from dossier.indexer.errors import IndexLocked, QueryError
+from dossier.repository import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
 
 __all__ = ["CoreError", "CorruptOriginal", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "NotFound",
            "QueryError", "Refused", "RepositoryError"]

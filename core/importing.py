@@ -18,9 +18,9 @@ import traceback
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from repository import NotFound, Repository
-from uploads.bulk import Entry, Report, Skip, folder_entries, read_manifest
-from uploads.intake import Intake
+from dossier.repository import NotFound, Repository
+from dossier.uploads.bulk import Entry, Report, Skip, folder_entries, read_manifest
+from dossier.uploads.intake import Intake
 
 from .adding import store_unit
 from .errors import Refused

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from repository import Problem
+from dossier.repository import Problem
 
 if TYPE_CHECKING:
     from .app import Dossier

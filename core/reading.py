@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indexer.search import SearchQuery, SearchResult
-from repository import Document, LinkedDocument, Links, NotFound
+from dossier.indexer.search import SearchQuery, SearchResult
+from dossier.repository import Document, LinkedDocument, Links, NotFound
 
 from .visibility import Viewer, may_see
 

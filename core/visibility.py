@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from repository import Document
+from dossier.repository import Document
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-from repository.models import Document
+from dossier.repository.models import Document
 
 from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
 from .paged import paged_text

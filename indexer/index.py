@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh.filedb.filestore import FileStorage
 
-from repository.models import Document
+from dossier.repository.models import Document
 
 from .analysis import find_marks
 from .errors import IndexerError, IndexLocked, QueryError

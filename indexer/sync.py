@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from repository import Document, NotFound, Problem, Repository
+from dossier.repository import Document, NotFound, Problem, Repository
 
 from .errors import Unindexable
 from .extract import ExtractionPool

@@ -26,7 +26,7 @@ from whoosh import writing
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 
-from repository.models import Document
+from dossier.repository.models import Document
 
 from .documents import check_item, vocabulary, whoosh_documents
 from .errors import IndexLocked, Unindexable

@@ -32,7 +32,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def dossier(data_dir: Path, monkeypatch):
     """Run the real `dossier` command in-process against a fresh data folder."""
-    from cli import cli
+    from dossier.cli import cli
 
     monkeypatch.delenv("DOSSIER_DATA", raising=False)
     monkeypatch.setenv("DOSSIER_EXTRACT_WORKERS", "2")

@@ -41,8 +41,16 @@ def _runtime_nodes(tree: ast.AST):
             todo.extend(ast.iter_child_nodes(node))
 
 
+NAMESPACE = "dossier."      # the folders are installed as dossier.core, dossier.web, ...
+
+
+def _ours(name: str) -> str:
+    return name[len(NAMESPACE):] if name.startswith(NAMESPACE) else name
+
+
 def imported_modules(path: Path) -> set[str]:
-    """Absolute module names the file imports at run time (relative imports resolved)."""
+    """Module names the file imports at run time, relative imports resolved and our own named
+    by their folder (dossier.core.app -> core.app)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
     names: set[str] = set()
@@ -58,7 +66,7 @@ def imported_modules(path: Path) -> set[str]:
             elif node.module:
                 names.add(node.module)
                 names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return {_ours(name) for name in names}
 
 
 def modules(package: str):

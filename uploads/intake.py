@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Mapping, Sequence
 
-from repository import InvalidMetadata, Repository, SpooledFile
-from repository.metadata import clean_metadata
-from repository.text import valid_text
+from dossier.repository import InvalidMetadata, Repository, SpooledFile
+from dossier.repository.metadata import clean_metadata
+from dossier.repository.text import valid_text
 
 from . import sniff as sniffing
 from .errors import Rejected

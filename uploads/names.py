@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from repository.text import valid_text
+from dossier.repository.text import valid_text
 
 from . import sniff as sniffing
 

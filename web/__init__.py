@@ -13,7 +13,7 @@ import datetime as dt
 from flask import Flask, Request
 from werkzeug.exceptions import BadRequest
 
-from core import Config, Dossier, load_config
+from dossier.core import Config, Dossier, load_config
 
 SESSION_HOURS = 8
 # Room for the multipart envelope and form fields around a file at the cap.
@@ -53,7 +53,7 @@ class DossierRequest(Request):
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build the app. Lower-case overrides are settings (data_dir=...), upper-case ones Flask config."""
-    from core.accounts import Accounts
+    from dossier.core.accounts import Accounts
 
     from . import security
 
@@ -64,7 +64,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     elif settings:
         config = dataclasses.replace(config, **settings)
 
-    app = Flask(__name__)
+    # instance_path given: Flask cannot look for one inside a namespace package (dossier.web).
+    app = Flask(__name__, instance_path=str(config.data_dir))
     app.request_class = DossierRequest
     app.config.update(
         SECRET_KEY=security.secret_key(config.data_dir),

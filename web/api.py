@@ -9,7 +9,7 @@ import json
 
 from flask import Blueprint, g, request, url_for
 
-from core import EDITABLE_FIELDS, LIST_FIELDS, Invalid, InvalidLink, InvalidMetadata, NotFound, QueryError, \
+from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Invalid, InvalidLink, InvalidMetadata, NotFound, QueryError, \
     Refused, Upload
 
 from . import security

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from core.accounts import NoSuchUser
+from dossier.core.accounts import NoSuchUser
 
 from . import security
 from .sessions import SESSION_KEY, SESSION_MAX_HOURS, accounts

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from core import NotFound
+from dossier.core import NotFound
 
 from .views import dossier, query, viewer
 from .views.search import run_search

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, request, session
 from flask.json.provider import DefaultJSONProvider
 
-from core.accounts import Accounts
+from dossier.core.accounts import Accounts
 
 from .sessions import signed_in_user
 

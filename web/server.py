@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from socket import socket
 
-from core import Config, Dossier
-from core.accounts import Accounts
+from dossier.core import Config, Dossier
+from dossier.core.accounts import Accounts
 
 from .security import secret_key
 from .serving import Options, ServeError, Site, listen

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 
-from core.accounts import Accounts
+from dossier.core.accounts import Accounts
 
 # A session ends after PERMANENT_SESSION_LIFETIME (8 h, SESSION_HOURS) without a
 # request, and in any case this long after sign-in: the cookie is re-issued on

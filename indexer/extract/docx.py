@@ -6,7 +6,7 @@ import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from indexer.extract.result import Extraction, describe, failed, single_text
+from dossier.indexer.extract.result import Extraction, describe, failed, single_text
 
 MAX_MEMBER_BYTES = 50 * 2**20
 MAX_RATIO = 100                 # uncompressed / compressed, checked for big members only

@@ -5,8 +5,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from indexer.extract.result import Extraction, single_text
-from indexer.extract.text import decode
+from dossier.indexer.extract.result import Extraction, single_text
+from dossier.indexer.extract.text import decode
 
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
 _BLOCKS = frozenset({

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.extract.result import Extraction
+from dossier.indexer.extract.result import Extraction
 
 
 def extract_image(path: Path) -> Extraction:

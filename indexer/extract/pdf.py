@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
-from indexer.extract.garble import is_garbled
-from indexer.extract.normalize import page_text
-from indexer.extract.result import Extraction, describe, failed
+from dossier.indexer.extract.garble import is_garbled
+from dossier.indexer.extract.normalize import page_text
+from dossier.indexer.extract.result import Extraction, describe, failed
 
 MAX_PAGES = 10_000
 GARBLE_SAMPLE_PAGES = 5

@@ -12,17 +12,17 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.extract.result import Extraction, describe, failed, storable
+from dossier.indexer.extract.result import Extraction, describe, failed, storable
 
 Extractor = Callable[[Path], Extraction]
 
 _BUILTIN: dict[str, str] = {
-    "application/pdf": "indexer.extract.pdf:extract_pdf",
-    "text/html": "indexer.extract.html:extract_html",
+    "application/pdf": "dossier.indexer.extract.pdf:extract_pdf",
+    "text/html": "dossier.indexer.extract.html:extract_html",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-        "indexer.extract.docx:extract_docx",
-    "text/plain": "indexer.extract.text:extract_text",
-    **{mime: "indexer.extract.image:extract_image" for mime in (
+        "dossier.indexer.extract.docx:extract_docx",
+    "text/plain": "dossier.indexer.extract.text:extract_text",
+    **{mime: "dossier.indexer.extract.image:extract_image" for mime in (
         "image/jpeg", "image/png", "image/tiff", "image/gif", "image/webp",
     )},
 }

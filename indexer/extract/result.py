@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from repository.text import valid_text
+from dossier.repository.text import valid_text
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import charset_normalizer
 
-from indexer.extract.normalize import newlines
-from indexer.extract.result import Extraction, single_text
+from dossier.indexer.extract.normalize import newlines
+from dossier.indexer.extract.result import Extraction, single_text
 
 # Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (

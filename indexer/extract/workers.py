@@ -30,8 +30,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
-from indexer.extract import registry
-from indexer.extract.result import Extraction, describe, failed
+from dossier.indexer.extract import registry
+from dossier.indexer.extract.result import Extraction, describe, failed
 
 K = TypeVar("K")
 STARTUP_LIMIT = 60.0      # seconds a new worker may take to import and report ready

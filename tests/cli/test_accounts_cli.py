@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from core.accounts import Accounts
-from cli import cli
+from dossier.core.accounts import Accounts
+from dossier.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_serve_runs_workers_sharing_the_secret(tmp_path):
     port = free_port()
     env = dict(os.environ, DOSSIER_EXTRACT_WORKERS="1")
     env.pop("DOSSIER_SECRET_KEY", None)
-    code = "from cli import main; main()"
+    code = "from dossier.cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "--data", str(tmp_path / "data"), "serve",
                              "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -98,7 +98,7 @@ def test_serve_runs_workers_sharing_the_secret(tmp_path):
 
 
 def test_trusted_proxies_is_one_address_or_a_star():
-    from core import load_config
+    from dossier.core import load_config
 
     assert load_config(environ={}).trusted_proxies == ""
     assert load_config(environ={"DOSSIER_TRUSTED_PROXIES": " 10.0.0.1 "}).trusted_proxies == "10.0.0.1"

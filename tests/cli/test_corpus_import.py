@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from uploads.errors import CODES
+from dossier.uploads.errors import CODES
 
 pytestmark = pytest.mark.corpus
 

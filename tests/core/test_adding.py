@@ -5,11 +5,11 @@ import io
 
 import pytest
 
-from core.adding import store_unit
-from core.errors import Refused
-from repository import NotFound, Repository
+from dossier.core.adding import store_unit
+from dossier.core.errors import Refused
+from dossier.repository import NotFound, Repository
 from tests.uploads import samples
-from uploads.intake import Intake, Upload
+from dossier.uploads.intake import Intake, Upload
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_a_unit_that_died_before_its_rows_leaves_nothing_after_the_next_open(tmp
     import json
     import os
 
-    from repository.store import sha256_of
+    from dossier.repository.store import sha256_of
 
     path = tmp_path / "orphan.pdf"
     path.write_bytes(samples.PDF)

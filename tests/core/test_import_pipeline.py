@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from indexer.extract import ExtractionPool
-from indexer.index import Index
-from indexer.search import SearchQuery
-from indexer.sync import Indexer
-from repository import Repository
-from core.importing import run_import
-from uploads import bulk
-from uploads.intake import Intake
+from dossier.indexer.extract import ExtractionPool
+from dossier.indexer.index import Index
+from dossier.indexer.search import SearchQuery
+from dossier.indexer.sync import Indexer
+from dossier.repository import Repository
+from dossier.core.importing import run_import
+from dossier.uploads import bulk
+from dossier.uploads.intake import Intake
 
 
 @pytest.fixture

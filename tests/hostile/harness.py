@@ -155,7 +155,7 @@ class Outcome:
 
 
 def open_test_services(data_dir: Path, *, time_limit: float = 20.0, memory_mb: int = 1024, workers: int = 1):
-    from core import Dossier, load_config
+    from dossier.core import Dossier, load_config
 
     return Dossier(load_config({"data_dir": data_dir, "extract_timeout": time_limit,
                                 "extract_memory_mb": memory_mb, "extract_workers": workers}))
@@ -171,7 +171,7 @@ def warm_up(services, scratch: Path) -> None:
 def add_file(services, path: Path, name: str | None = None, label: str | None = None,
              meta: dict | None = None) -> Outcome:
     """One file through the real intake; never raises for a rejected file."""
-    from core import Refused, Upload
+    from dossier.core import Refused, Upload
 
     with WorkerPeak() as peak:
         started = time.monotonic()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.extract import Extraction
+from dossier.indexer.extract import Extraction
 
 MIME = "application/x-dossier-test-leak"
 REF = "tests.hostile.leaky_extractor:extract"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from repository.models import TEXT_STATUSES
+from dossier.repository.models import TEXT_STATUSES
 from tests.hostile import harness
 
 CORPUS = harness.corpus_root()

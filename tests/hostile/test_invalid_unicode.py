@@ -107,8 +107,8 @@ def test_rows_that_are_already_bad_never_stop_a_command_or_a_start(dossier, data
     ok(dossier("delete", bad))
     assert search(dossier, "aquifer")["total"] == 0
 
-    from web import close_services, create_app
-    from core.settings import Config
+    from dossier.web import close_services, create_app
+    from dossier.core.settings import Config
 
     ok(dossier("restore", bad))
     app = create_app(Config(data_dir=data_dir, extract_workers=1), TESTING=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract import ExtractionPool, register
+from dossier.indexer.extract import ExtractionPool, register
 from tests.hostile import leaky_extractor
 
 
@@ -27,8 +27,8 @@ def test_a_bloated_worker_is_replaced_before_it_fails_an_innocent_document(tmp_p
 def test_a_title_is_found_without_reading_a_big_upload_into_memory(tmp_path: Path) -> None:
     import tracemalloc
 
-    from uploads import sniff
-    from uploads.names import title_from
+    from dossier.uploads import sniff
+    from dossier.uploads.names import title_from
 
     page = tmp_path / "big.html"
     with open(page, "wb") as handle:

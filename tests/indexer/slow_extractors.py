@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.extract import Extraction
+from dossier.indexer.extract import Extraction
 
 SLEEP = "application/x-dossier-test-sleep"
 HOG = "application/x-dossier-test-hog"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract import SUPPORTED_MIMES, Extraction, extract
-from indexer.extract.garble import is_garbled
-from repository.models import TEXT_STATUSES
+from dossier.indexer.extract import SUPPORTED_MIMES, Extraction, extract
+from dossier.indexer.extract.garble import is_garbled
+from dossier.repository.models import TEXT_STATUSES
 from tests.pdfmaker import make_pdf
 
 PDF = "application/pdf"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract import Extraction, ExtractionPool
-from repository.models import TEXT_STATUSES
+from dossier.indexer.extract import Extraction, ExtractionPool
+from dossier.repository.models import TEXT_STATUSES
 
 CORPUS = Path(os.environ.get("DOSSIER_CORPUS")
               or Path(__file__).resolve().parents[2].parent / "shared" / "corpus")

@@ -14,7 +14,7 @@ from multiprocessing import resource_tracker
 
 import pytest
 
-from indexer.extract import ExtractionPool, register
+from dossier.indexer.extract import ExtractionPool, register
 from tests.indexer import slow_extractors as slow
 from tests.pdfmaker import make_pdf
 
@@ -156,7 +156,7 @@ def test_close_leaves_no_processes(tmp_path: Path, sample_pdf: Path) -> None:
 def test_workers_die_with_a_killed_parent(sample_pdf: Path) -> None:
     script = (
         "import os, sys\n"
-        "from indexer.extract import ExtractionPool\n"
+        "from dossier.indexer.extract import ExtractionPool\n"
         "pool = ExtractionPool(workers=2)\n"
         "items = [(i, sys.argv[1], 'application/pdf') for i in range(2)]\n"
         "assert len(list(pool.extract_many(items))) == 2\n"

@@ -9,16 +9,16 @@ import threading
 
 import pytest
 
-from indexer.errors import IndexLocked
-from indexer.extract import ExtractionPool
-from indexer.index import Index
-from indexer.search import SearchQuery
-from indexer.sync import Indexer
-from repository import Repository
-from core.adding import store_unit
-from core.importing import run_import
-from uploads import bulk
-from uploads.intake import Intake, Upload
+from dossier.indexer.errors import IndexLocked
+from dossier.indexer.extract import ExtractionPool
+from dossier.indexer.index import Index
+from dossier.indexer.search import SearchQuery
+from dossier.indexer.sync import Indexer
+from dossier.repository import Repository
+from dossier.core.adding import store_unit
+from dossier.core.importing import run_import
+from dossier.uploads import bulk
+from dossier.uploads.intake import Intake, Upload
 
 FILINGS = ["doctor__ca2_1-1.pdf", "doctor__ca6_1-3.pdf", "doctor__cafc_3.pdf", "doctor__ca9_19.pdf",
            "cl__nda_document.pdf", "xray__gov.uscourts.cacd.579818.150.2.pdf"]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.errors import IndexLocked
-from indexer.index import VERSION_FILE, Index
-from indexer.schema import SCHEMA_VERSION
-from indexer.search import SearchQuery
-from repository.models import Document
+from dossier.indexer.errors import IndexLocked
+from dossier.indexer.index import VERSION_FILE, Index
+from dossier.indexer.schema import SCHEMA_VERSION
+from dossier.indexer.search import SearchQuery
+from dossier.repository.models import Document
 
 
 def make_doc(doc_id: str, **changes) -> Document:
@@ -136,7 +136,7 @@ def test_failed_batch_leaves_index_unchanged(index, bad_pages):
 
 
 def test_invalid_date_fails_the_whole_batch(index):
-    from indexer.errors import Unindexable
+    from dossier.indexer.errors import Unindexable
 
     with pytest.raises(Unindexable, match="b: .*YYYY-MM-DD"):
         index.add([(make_doc("a"), ["text"]), (make_doc("b", date="18/06/2018"), ["text"])])

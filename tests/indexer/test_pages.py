@@ -5,11 +5,11 @@ import pytest
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer
 
-from indexer.documents import whoosh_documents
-from indexer.extract.pdf import extract_pdf
-from indexer.index import Index
-from indexer.paged import PagedTextField, page_of, paged_text
-from indexer.schema import build_schema, text_analyzer
+from dossier.indexer.documents import whoosh_documents
+from dossier.indexer.extract.pdf import extract_pdf
+from dossier.indexer.index import Index
+from dossier.indexer.paged import PagedTextField, page_of, paged_text
+from dossier.indexer.schema import build_schema, text_analyzer
 
 from .test_search import make_pdf, search
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.errors import QueryError
-from indexer.index import Index
-from indexer.search import FACETS, SearchQuery
-from repository.models import Document
+from dossier.indexer.errors import QueryError
+from dossier.indexer.index import Index
+from dossier.indexer.search import FACETS, SearchQuery
+from dossier.repository.models import Document
 
 
 def make_doc(doc_id: str, **changes) -> Document:

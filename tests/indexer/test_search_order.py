@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.index import Index
-from indexer.writer import _MAX_SEGMENTS
-from indexer.search import SearchQuery
-from repository.models import Document
+from dossier.indexer.index import Index
+from dossier.indexer.writer import _MAX_SEGMENTS
+from dossier.indexer.search import SearchQuery
+from dossier.repository.models import Document
 
 
 def make_doc(doc_id: str, **changes) -> Document:

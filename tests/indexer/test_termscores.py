@@ -6,11 +6,11 @@ import random
 import numpy as np
 import pytest
 
-from indexer import termscores
-from indexer.index import Index
-from indexer.query import UserQuery
-from indexer.search import SearchQuery
-from indexer.searching import score_matches
+from dossier.indexer import termscores
+from dossier.indexer.index import Index
+from dossier.indexer.query import UserQuery
+from dossier.indexer.search import SearchQuery
+from dossier.indexer.searching import score_matches
 
 from .test_search import make_doc, make_pdf
 

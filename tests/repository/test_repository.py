@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from repository import InvalidLink, InvalidMetadata, NotFound, Repository, SpooledFile
-from repository import db
+from dossier.repository import InvalidLink, InvalidMetadata, NotFound, Repository, SpooledFile
+from dossier.repository import db
 
 
 @pytest.fixture

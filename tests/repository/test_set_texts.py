@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from repository import NotFound, Repository, SpooledFile
+from dossier.repository import NotFound, Repository, SpooledFile
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOSSIER = [sys.executable, "-c", "import sys; from cli import main; sys.argv[0] = 'dossier'; main()"]
+DOSSIER = [sys.executable, "-c", "import sys; from dossier.cli import main; sys.argv[0] = 'dossier'; main()"]
 PASSWORD = "stress test password"
 
 

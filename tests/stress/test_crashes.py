@@ -22,11 +22,11 @@ from .conftest import DOSSIER, ROOT, Server, assert_nothing_half_written, dossie
 
 # Where `dossier add` dies: the function whose call is replaced by SIGKILL of the process.
 CRASH_POINTS = {
-    "spooled": "repository.store:OriginalStore.put",                 # temp file written, not yet in the store
-    "original_stored": "repository.catalog:Catalog.insert",          # original in place, no row yet
-    "row_committed": "indexer.sync:Indexer.index_ids",               # row committed, not indexed
+    "spooled": "dossier.repository.store:OriginalStore.put",                 # temp file written, not yet in the store
+    "original_stored": "dossier.repository.catalog:Catalog.insert",          # original in place, no row yet
+    "row_committed": "dossier.indexer.sync:Indexer.index_ids",               # row committed, not indexed
     "index_writing": "whoosh.writing:SegmentWriter.commit",          # segment files half made, lock held
-    "index_committed": "repository.repo:Repository.mark_indexed",    # indexed, row not marked
+    "index_committed": "dossier.repository.repo:Repository.mark_indexed",    # indexed, row not marked
 }
 
 # "module:Owner.method" dies at the first call; "module:Owner.method@N" at the N-th (earlier calls run).
@@ -44,7 +44,7 @@ def die(*args, **kwargs):
     return real(*args, **kwargs)
 setattr(owner, method, die)
 sys.argv[0] = "dossier"
-from cli import main
+from dossier.cli import main
 main()
 """
 
@@ -85,7 +85,7 @@ def test_a_release_killed_between_its_parts_leaves_nothing_half_stored(tmp_path)
     release = text_doc("between")
     (tmp_path / "release.txt").write_bytes(release.data)
     first, second = pdf_doc(tmp_path, "between-a"), pdf_doc(tmp_path, "between-b")
-    died = subprocess.run([sys.executable, "-c", KILLER, "repository.store:OriginalStore.put@3", "--data", str(data),
+    died = subprocess.run([sys.executable, "-c", KILLER, "dossier.repository.store:OriginalStore.put@3", "--data", str(data),
                            "add", str(tmp_path / "release.txt"), "--attach", str(tmp_path / first.name),
                            "--attach", str(tmp_path / second.name)],
                           cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)

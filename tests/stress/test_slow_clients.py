@@ -136,7 +136,7 @@ def test_a_slow_download_outlives_the_idle_timeout_and_a_stalled_one_is_dropped(
 def test_an_upload_that_takes_longer_than_the_idle_timeout_is_answered(site, tmp_path):
     from tests.pdfmaker import make_pdf
 
-    from indexer.index import Index
+    from dossier.indexer.index import Index
 
     data, _, _, _ = site
     word = marker()

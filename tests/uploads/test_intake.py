@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from repository import Repository
-from uploads.errors import Rejected
-from uploads.intake import Intake, Upload, typed
-from uploads.names import safe_filename
+from dossier.repository import Repository
+from dossier.uploads.errors import Rejected
+from dossier.uploads.intake import Intake, Upload, typed
+from dossier.uploads.names import safe_filename
 
 from . import samples
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from uploads.errors import Rejected
-from uploads.sniff import accepted_type
+from dossier.uploads.errors import Rejected
+from dossier.uploads.sniff import accepted_type
 
 from . import samples
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from web import close_services, create_app
-from core.settings import Config
+from dossier.web import close_services, create_app
+from dossier.core.settings import Config
 
 PASSWORD = "correct horse battery staple"
 
@@ -80,7 +80,7 @@ def make_pdf(tmp_path):
 @pytest.fixture
 def release(services, make_pdf):
     """A typed release with two PDF attachments (a complaint with a case number, and an exhibit)."""
-    from core import Upload
+    from dossier.core import Upload
 
     complaint = make_pdf("complaint.pdf", ["Complaint first page", "Jurisdiction and venue",
                                            "The defendants poisoned the aquifer with perchlorate."])

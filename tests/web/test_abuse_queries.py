@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.search import FACETS
-from web import close_services, create_app
-from core.settings import Config
+from dossier.indexer.search import FACETS
+from dossier.web import close_services, create_app
+from dossier.core.settings import Config
 
 TIME_LIMIT = 2.0
 PATHS = ("/search", "/api/search", "/feeds/search.atom")
@@ -26,7 +26,7 @@ PATHOLOGICAL = [
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from core import Upload
+    from dossier.core import Upload
     from tests.pdfmaker import make_pdf
 
     folder = tmp_path_factory.mktemp("fuzz")

@@ -9,8 +9,8 @@ import sqlite3
 import time
 from contextlib import closing
 
-from web import auth
-from web.sessions import SESSION_MAX_HOURS
+from dossier.web import auth
+from dossier.web.sessions import SESSION_MAX_HOURS
 
 from tests.web.conftest import PASSWORD, csrf, sign_in
 

@@ -8,8 +8,8 @@ import string
 import pytest
 
 from tests.web.test_abuse_queries import check
-from web import close_services, create_app
-from core.settings import Config
+from dossier.web import close_services, create_app
+from dossier.core.settings import Config
 
 WORDS = 20_000
 
@@ -22,8 +22,8 @@ def pseudo_words(rng: random.Random, n: int, length: int = 5) -> list[str]:
 def client(tmp_path_factory):
     """400 releases over 20,000 distinct five-letter words: any five letters are a word or two
     edits from dozens of them, which is what makes suggestions expensive."""
-    from core.adding import store_unit
-    from uploads.intake import typed
+    from dossier.core.adding import store_unit
+    from dossier.uploads.intake import typed
 
     app = create_app(Config(data_dir=tmp_path_factory.mktemp("suggest") / "data", extract_workers=1),
                      TESTING=True)

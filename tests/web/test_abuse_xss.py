@@ -10,7 +10,7 @@ import json
 
 from werkzeug.http import parse_options_header
 
-from core import Upload
+from dossier.core import Upload
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

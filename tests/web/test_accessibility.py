@@ -42,9 +42,9 @@ def site(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from tests.pdfmaker import make_pdf
-    from core import Upload
-    from web import close_services, create_app
-    from core.settings import Config
+    from dossier.core import Upload
+    from dossier.web import close_services, create_app
+    from dossier.core.settings import Config
 
     tmp = tmp_path_factory.mktemp("a11y")
     with pytest.MonkeyPatch.context() as mp:

@@ -7,7 +7,7 @@ from contextlib import closing
 
 from werkzeug.security import generate_password_hash
 
-from core.accounts import DB_NAME, SCHEMA_VERSION, Accounts
+from dossier.core.accounts import DB_NAME, SCHEMA_VERSION, Accounts
 
 # The schema as it was before accounts.sqlite3 had a version (user_version 0).
 FIRST_SCHEMA = """
@@ -22,7 +22,7 @@ TOKEN = "dsr_made-before-the-upgrade"
 
 
 def first_schema_file(data_dir) -> None:
-    from core.accounts import hash_token
+    from dossier.core.accounts import hash_token
 
     data_dir.mkdir(parents=True)
     with closing(sqlite3.connect(data_dir / DB_NAME)) as db, db:

@@ -120,7 +120,7 @@ def test_session_cookie_expires(app, signed_in):
 
 
 def test_secret_key_is_generated_once_and_private(config, app):
-    from web.security import secret_key
+    from dossier.web.security import secret_key
 
     path = config.data_dir / "secret_key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

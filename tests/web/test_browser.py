@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 def dossier(data: Path, *args, **kwargs):
-    code = "from cli import main; main()"
+    code = "from dossier.cli import main; main()"
     return [sys.executable, "-c", code, "--data", str(data), *args]
 
 

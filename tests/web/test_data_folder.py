@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from web import close_services, create_app
-from core.settings import Config
+from dossier.web import close_services, create_app
+from dossier.core.settings import Config
 
 
 def mode(path: Path) -> int:
@@ -16,7 +16,7 @@ def mode(path: Path) -> int:
 
 
 def test_every_file_is_private_even_under_a_permissive_umask(tmp_path):
-    from core import Upload
+    from dossier.core import Upload
 
     data = tmp_path / "data"
     old = os.umask(0o022)

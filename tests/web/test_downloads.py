@@ -34,7 +34,7 @@ def test_non_ascii_name_is_encoded(client, release):
 
 
 def test_text_and_html_download_sandboxed(client, services, release):
-    from core import Upload
+    from dossier.core import Upload
 
     main, _ = release
     response = fetch(client, f"/documents/{main.id}/original")
@@ -81,7 +81,7 @@ def test_bundle_zip_has_release_and_attachments_with_original_names(client, serv
 
 
 def test_unique_names():
-    from web.views.downloads import unique_names
+    from dossier.web.views.downloads import unique_names
 
     assert unique_names(["a.pdf", "A.pdf", "a.pdf", "b"]) == ["a.pdf", "A (2).pdf", "a (3).pdf", "b"]
 
@@ -109,7 +109,7 @@ def test_a_damaged_original_is_never_served_as_if_whole(client, services, releas
 
 
 def test_a_missing_original_is_a_clear_error_and_adding_the_bytes_again_repairs_it(client, services, release, make_pdf):
-    from core import Upload
+    from dossier.core import Upload
 
     _, (complaint, _) = release
     path = services.repo.original_path(complaint)
@@ -143,7 +143,7 @@ def test_ranges_as_rfc_9110_has_them(client, release):
 
 
 def test_a_name_a_computer_would_run_is_offered_with_its_type_s_extension(client, services):
-    from core import Upload
+    from dossier.core import Upload
 
     for name, expected in (("notes.hta", "notes.hta.txt"), ("page.js", "page.js.txt"), ("report.TXT", "report.TXT"),
                            ("README", "README.txt")):

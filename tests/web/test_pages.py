@@ -87,7 +87,7 @@ def test_document_page_filing_shows_release_case_and_highlighted_pages(client, r
 def test_photo_is_shown_with_alt_text(client, services, tmp_path):
     import struct
     import zlib
-    from core import Upload
+    from dossier.core import Upload
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -153,7 +153,7 @@ def test_untrusted_title_is_escaped_everywhere(client, services):
 
 
 def test_snippet_keeps_only_marks():
-    from web.views.filters import snippet
+    from dossier.web.views.filters import snippet
 
     assert str(snippet("a <mark>b</mark> &lt;i&gt;")) == "a <mark>b</mark> &lt;i&gt;"
     assert str(snippet("<img src=x onerror=alert(1)>")) == "&lt;img src=x onerror=alert(1)&gt;"
@@ -180,8 +180,8 @@ def test_facet_values_with_dot_segments_get_links_that_work(client, services):
 
 
 def test_absolute_links_use_the_configured_address_whatever_the_host_header(tmp_path):
-    from web import close_services, create_app
-    from core.settings import Config
+    from dossier.web import close_services, create_app
+    from dossier.core.settings import Config
 
     app = create_app(Config(data_dir=tmp_path / "d", extract_workers=1, base_url="https://records.example.gov/ag"),
                      TESTING=True)

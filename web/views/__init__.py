@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from core import PUBLIC, Dossier, Viewer, staff
+from dossier.core import PUBLIC, Dossier, Viewer, staff
 
 
 def dossier() -> Dossier:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from core import FACETS
+from dossier.core import FACETS
 
 from . import dossier, viewer
 from .filters import facet_label, value_label

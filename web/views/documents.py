@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from core import CorruptOriginal, Document, NotFound
+from dossier.core import CorruptOriginal, Document, NotFound
 
 from . import dossier, downloads, viewer
 

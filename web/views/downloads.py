@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from flask import Response, request, send_file
 from werkzeug.wsgi import wrap_file
 
-from core import Document, download_name as safe_download_name
+from dossier.core import Document, download_name as safe_download_name
 
 from ..security import original_csp
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from core import InvalidLink, InvalidMetadata, NotFound
+from dossier.core import InvalidLink, InvalidMetadata, NotFound
 
 from ..auth import login_required
 from . import dossier, forms

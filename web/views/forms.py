@@ -5,7 +5,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from core import LIST_FIELDS
+from dossier.core import LIST_FIELDS
 
 TEXT_FIELDS = ("kind", "title", "date", "office", "court", "case_number", "doc_type")
 ATTACHMENT_FIELDS = ("kind", "title", "date", "court", "case_number", "doc_type")

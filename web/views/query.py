@@ -11,7 +11,7 @@ import re
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from core import FACETS, QueryError, SearchQuery
+from dossier.core import FACETS, QueryError, SearchQuery
 
 PARAMS = ("q", "sort", "from", "to", *FACETS)
 

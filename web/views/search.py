@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from core import FACETS, QueryError
+from dossier.core import FACETS, QueryError
 
 from . import dossier, query, viewer
 

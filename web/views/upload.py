@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from core import NotFound, Refused, Upload
+from dossier.core import NotFound, Refused, Upload
 
 from ..auth import login_required
 from . import dossier, forms

@@ -89,8 +89,9 @@ class PageMatcher:
         if isinstance(q, query.MultiTerm):
             reader = self.positions.reader
             found: list[int] = []
-            for btext in q._btexts(reader):
-                found.extend(self.positions.of(btext))
+            for fieldname, btext in q.expanded_terms(reader):
+                if fieldname == FIELD:
+                    found.extend(self.positions.of(btext))
             return self._counted(found)
         return Counter()
 

@@ -29,6 +29,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from repository.models import Document
 
+from . import accelerator_check
 from .analysis import find_marks
 from .errors import IndexerError, IndexLocked, QueryError
 from .query import UserQuery
@@ -63,6 +64,7 @@ class Index:
         are damaged, it is recreated empty: it is derived data, and
         ``needs_rebuild`` (also True for a new index) tells the caller to
         rebuild it from the repository."""
+        accelerator_check.decide()
         index_dir = Path(index_dir)
         index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         needs_rebuild = not cls._current(index_dir) and cls._create(index_dir, writer_timeout, wipe=False)

@@ -13,6 +13,8 @@ from indexer.schema import build_schema, text_analyzer
 
 from .test_search import make_pdf, search
 
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
+
 TRICKY_PAGES = [
     "The court and the parties.",                 # starts with stop words
     "",                                           # empty page
@@ -98,7 +100,7 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, search_path):
     ix = Index.open(tmp_path_factory.mktemp("pages") / "index")
     ix.add([make_pdf("pdf", PAGES, title="Order")])
     yield ix
@@ -127,3 +129,4 @@ def test_snippet_comes_from_the_page_with_most_matches(index):
     [hit] = search(index, "motion dismiss agency").hits
     assert hit.pages == (3,)
     assert "<mark>agency</mark>" in hit.snippet and "complaint" not in hit.snippet.lower()
+

@@ -12,6 +12,8 @@ from indexer.index import Index
 from indexer.search import FACETS, SearchQuery
 from repository.models import Document
 
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
+
 
 def make_doc(doc_id: str, **changes) -> Document:
     values = dict(
@@ -39,7 +41,7 @@ FILING_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, search_path):
     ix = Index.open(tmp_path_factory.mktemp("search") / "index")
     ix.add([
         make_pdf("filing", FILING_PAGES, title="Complaint in Ms. L. v. ICE", date="2018-06-18",
@@ -330,3 +332,4 @@ def test_to_dict_shape(index):
     assert set(data["hits"][0]) == {"id", "kind", "title", "date", "office", "snippet", "pages"}
     assert set(data["facets"]) == set(FACETS)
     assert data["facets"]["topic"][0] == {"value": "Fraud", "count": 2}
+

@@ -9,6 +9,8 @@ from indexer.writer import _MAX_SEGMENTS, segments_of
 from indexer.search import SearchQuery
 from repository.models import Document
 
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
+
 
 def make_doc(doc_id: str, **changes) -> Document:
     values = dict(

@@ -12,6 +12,7 @@ from whoosh.support.charset import accent_map
 
 from .analysis import analysed
 from .errors import QueryError
+from .negation import corrected
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 2_000
@@ -105,7 +106,7 @@ class UserQuery:
     def _parse(cls, text: str, fieldnames, schema, reader) -> query.Query:
         cls._check_text(text)
         try:
-            q = _parser(fieldnames, schema).parse(text)
+            q = corrected(_parser(fieldnames, schema).parse(text))
         except RecursionError:
             raise QueryError("The query is too deeply nested to read.") from None
         except Exception as e:  # Whoosh's parser has no error contract of its own

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,6 +22,7 @@ from indexer.schema import text_analyzer
 from indexer.search import SearchQuery
 from indexer.searching import score_matches
 
+from .strategies import build, corpora, deletions, property_settings, queries
 from .switching import assert_on, fresh_switch
 from .test_search import make_doc, make_pdf
 
@@ -93,6 +95,25 @@ def test_matches_and_scores_equal_whoosh_matchers(index, text):
 def test_other_shapes_are_left_to_whoosh(index, text):
     with index._searchers.reading() as snap:
         assert accelerated_and_whoosh(snap, text)[0] is None
+
+
+@property_settings(40)
+@given(corpus=corpora, deleted=deletions, shapes=st.lists(queries, min_size=1, max_size=8))
+def test_random_queries_on_random_documents_equal_whoosh_matchers(corpus, deleted, shapes):
+    accelerator_check.decide()
+    with tempfile.TemporaryDirectory() as tmp:
+        ix = build(Path(tmp) / "index", corpus, deleted)
+        try:
+            with ix._searchers.reading() as snap:
+                for text, evaluated in shapes:
+                    fast, whoosh = accelerated_and_whoosh(snap, text)
+                    if evaluated is not None:
+                        assert (fast is not None) == evaluated, text
+                    if fast is not None:
+                        assert_same(fast, whoosh)
+        finally:
+            ix.close()
+    assert_on()
 
 
 _PIECES = st.sampled_from(["court", "Courts", "THE", "of", "número", "ÉTÉ", "naïve", "12(b)(6)", "U.S.C.", "e.g.",

@@ -333,3 +333,20 @@ def test_to_dict_shape(index):
     assert set(data["facets"]) == set(FACETS)
     assert data["facets"]["topic"][0] == {"value": "Fraud", "count": 2}
 
+
+# ---- negations (Whoosh's own matchers get them wrong: indexer/negation.py) -------------------
+
+def test_andnot_excludes_whatever_the_order_documents_were_added_in(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("sapphire"), ["sapphire"]), (make_doc("both"), ["ruby sapphire"]),
+                (make_doc("ruby"), ["ruby"])])
+        assert ids(search(ix, "ruby ANDNOT sapphire")) == ["ruby"]
+
+
+def test_not_never_finds_a_deleted_document(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("fraud"), ["fraud"]), (make_doc("gone"), ["other"]), (make_doc("kept"), ["other"])])
+        assert set(ids(search(ix, "NOT fraud"))) == {"gone", "kept"}
+        ix.delete(["gone"])            # the segment, and its facet arrays, stay
+        assert ids(search(ix, "NOT fraud")) == ["kept"]
+        assert ids(search(ix, "other ANDNOT fraud")) == ["kept"]

@@ -38,7 +38,8 @@ class DocumentPositions:
             postings = self.leaf.postings(FIELD, btext)
         except TermNotFound:
             return []
-        postings.skip_to(self.local)
+        if postings.is_active():          # not when the word's documents in the segment are all deleted
+            postings.skip_to(self.local)
         if postings.is_active() and postings.id() == self.local:
             return list(postings.value_as("positions"))
         return []

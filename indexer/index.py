@@ -8,7 +8,8 @@ document (``type=doc``; a PDF's pages are found from its positions, see
 ``index_dir/SCHEMA_VERSION``. The parts: ``writer`` (batches, merge policy),
 ``searchers`` (one reused searcher per index generation), ``searching`` (the
 single search pass), ``hits`` (snippets and pages), ``facets`` (counts and sort
-keys from in-memory arrays).
+keys from in-memory arrays), ``accelerator`` (the one reader of Whoosh's
+internals, checked by ``accelerator_check`` when an index opens).
 
 Concurrency: one writer at a time across processes (Whoosh's file lock, waited
 for up to ``writer_timeout``). Readers share one searcher, re-opened when the

@@ -343,6 +343,14 @@ def test_andnot_excludes_whatever_the_order_documents_were_added_in(tmp_path):
         assert ids(search(ix, "ruby ANDNOT sapphire")) == ["ruby"]
 
 
+def test_andnot_inside_and_skipped_past_its_end(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("twice"), ["court court"]), (make_doc("once"), ["court motion"])])
+        for text in ('motion AND (text:"court court" ANDNOT moti*)', 'motion AND (text:"court court" ANDNOT motion)'):
+            assert search(ix, text).total == 0           # the first was an IndexError in Whoosh's matcher
+        assert ids(search(ix, 'court AND (text:"court court" ANDNOT moti*)')) == ["twice"]
+
+
 def test_not_never_finds_a_deleted_document(tmp_path):
     with Index.open(tmp_path / "ix") as ix:
         ix.add([(make_doc("fraud"), ["fraud"]), (make_doc("gone"), ["other"]), (make_doc("kept"), ["other"])])

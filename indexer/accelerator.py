@@ -19,10 +19,11 @@ weighting or analyzer) and whenever the accelerator is off; the caller then asks
 API, which gives the same results, slower.
 
 Nothing private is looked up at import. ``start`` (from ``Index.open``) looks the names up once
-per process and runs a self-check comparing both paths (``indexer.accelerator_check``). A missing
-name, a difference, or any unexpected error while it works switches the accelerator off for the
-process with one warning on the "dossier.indexer" logger; Whoosh's public API answers from then
-on. ``DOSSIER_WHOOSH_ACCELERATOR=off`` in the environment keeps it off from the start.
+per process and checks the analysis against Whoosh's; the first search checks the scoring
+(``indexer.accelerator_check``). A missing name, a difference, or any unexpected error while it
+works switches the accelerator off for the process with one warning on the "dossier.indexer"
+logger; Whoosh's public API answers from then on. ``DOSSIER_WHOOSH_ACCELERATOR=off`` in the
+environment keeps it off from the start.
 """
 from __future__ import annotations
 
@@ -62,15 +63,19 @@ class _Switch:
         self.decided = False
         self.internals: _Internals | None = None     # None: off
         self.off_because: str | None = None
+        self.scoring_check: Callable[[], str | None] | None = None
+        self.scoring_checked = False
 
 
 _switch = _Switch()
 
 
-def start(check: Callable[[], str | None]) -> None:
+def start(analysis_check: Callable[[], str | None], scoring_check: Callable[[], str | None]) -> None:
     """Decide once per process whether the accelerator runs: unless the environment says off,
-    look the internals up, switch on, and run ``check``, which compares the accelerator with
-    Whoosh's public API and says what differs (None: nothing)."""
+    look the internals up, switch on and run ``analysis_check``; ``scoring_check`` runs at the
+    first ``evaluate`` (it writes a tiny index: a process that never searches neither pays for
+    it nor commits any index but its own). A check compares the accelerator with Whoosh's public
+    API and says what differs (None: nothing)."""
     switch = _switch
     with switch.lock:
         if switch.decided:
@@ -84,12 +89,28 @@ def start(check: Callable[[], str | None]) -> None:
         except AttributeError as e:
             _switch_off(f"a Whoosh internal is missing: {e}")
             return
-        try:
-            difference = check()
-        except Exception as e:
-            difference = f"its self-check failed: {type(e).__name__}: {e}"
-        if difference:
-            _switch_off(difference)
+        if _passes(analysis_check):
+            switch.scoring_check = scoring_check
+
+
+def _passes(check: Callable[[], str | None]) -> bool:
+    try:
+        difference = check()
+    except Exception as e:
+        difference = f"its self-check failed: {type(e).__name__}: {e}"
+    if difference:
+        _switch_off(difference)
+    return not difference
+
+
+def _scoring_on(switch: _Switch) -> bool:
+    """Whether ``evaluate`` may answer, the scoring self-check run first if it has not been (it
+    calls ``evaluate`` itself, and gets in: the lock is this thread's)."""
+    with switch.lock:
+        check, switch.scoring_check = switch.scoring_check, None
+        if check is not None and _passes(check):
+            switch.scoring_checked = True
+        return switch.internals is not None
 
 
 def is_on() -> bool:
@@ -114,8 +135,9 @@ def _failed(e: Exception, doing: str) -> None:
 def evaluate(q: query.Query, searcher, lengths: dict) -> tuple[np.ndarray, np.ndarray] | None:
     """Global docnums matching ``q`` (ascending) and their scores, or None. ``lengths`` caches
     field-length arrays by (segment id, field) for as long as the caller keeps it."""
-    internals = _switch.internals
-    if internals is None:
+    switch = _switch
+    internals = switch.internals
+    if internals is None or not (switch.scoring_checked or _scoring_on(switch)):
         return None
     try:
         return _evaluate(internals, q, searcher, lengths) if _supported(q) else None

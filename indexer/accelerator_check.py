@@ -1,10 +1,10 @@
-"""The Whoosh accelerator's self-check, once per process when an index opens: the accelerator
-against Whoosh's public API on a tiny in-memory index with the real schema.
+"""The Whoosh accelerator's self-check, once per process, against Whoosh's public API.
 
-First the analysis of a text with capitals, accents, stop words and stems, then, on an index of
-three segments (one with a deletion, a PDF, terms over several posting blocks) built with that
-analysis, the matches and scores of a query of every shape the accelerator takes, parsed as the
-search box parses them. Any difference, or the accelerator declining one of them, switches it off.
+When an index opens, the analysis of a text with capitals, accents, stop words and stems. At the
+first search, on a tiny in-memory index with the real schema (three segments, one with a
+deletion, a PDF, terms over several posting blocks), the matches and scores of a query of every
+shape the accelerator takes, parsed as the search box parses them. Any difference, or the
+accelerator declining one of them, switches it off.
 """
 from __future__ import annotations
 
@@ -37,15 +37,19 @@ _BLOCK_LIMIT = 2        # postings per block: several blocks from a few document
 
 def decide() -> None:
     """Whether the accelerator runs in this process (``Index.open`` calls this; it decides once)."""
-    accelerator.start(_difference)
+    accelerator.start(_analysis_difference, _scoring_difference)
 
 
-def _difference() -> str | None:
-    schema = build_schema()
-    analyzer = schema["text"].analyzer
+def _analysis_difference() -> str | None:
+    analyzer = build_schema()["text"].analyzer
     fused = accelerator.analyse(TEXT, analyzer, list)
     if fused != [(t.text, t.pos, t.startchar) for t in analyzer(TEXT, positions=True, chars=True, mode="index")]:
         return f"its analysis of {TEXT!r} differs from Whoosh's"
+    return None
+
+
+def _scoring_difference() -> str | None:
+    schema = build_schema()
     with _tiny_index(schema).searcher() as searcher:
         everything = np.ones(searcher.doc_count_all(), dtype=bool).tobytes()
         for text in QUERIES:

@@ -10,6 +10,7 @@ from indexer.index import Index
 
 from .test_search import make_doc, make_pdf
 
+
 def property_settings(examples: int) -> settings:
     """Few examples (each builds an index); no "explain" phase: it traces every line, and made
     shrinking a failure take longer than the test timeout."""

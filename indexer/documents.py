@@ -11,7 +11,7 @@ from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
 from .paged import paged_text
 from .schema import DOC, text_analyzer
 
-_TEXT_ANALYZER = text_analyzer()    # the "text" field's (indexer.paged runs it as one loop)
+_TEXT_ANALYZER = text_analyzer()    # the "text" field's (the accelerator runs it as one loop)
 
 
 def check_item(item) -> tuple[Document, tuple[str, ...]]:

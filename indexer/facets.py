@@ -95,7 +95,7 @@ class View:
     def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, interner: _Interner,
                  lengths: dict):
         self._interner = interner
-        self.lengths = lengths      # field lengths by (segment id, field), for ``termscores``
+        self.lengths = lengths      # field lengths by (segment id, field), for ``accelerator.evaluate``
         self.display = interner.display
         self.docnum_of_row = np.concatenate(
             [np.frombuffer(seg.docnums, dtype=np.int32).astype(np.int64) + offset for seg, offset in segments]

@@ -8,7 +8,8 @@ document (``type=doc``; a PDF's pages are found from its positions, see
 ``index_dir/SCHEMA_VERSION``. The parts: ``writer`` (batches, merge policy),
 ``searchers`` (one reused searcher per index generation), ``searching`` (the
 single search pass), ``hits`` (snippets and pages), ``facets`` (counts and sort
-keys from in-memory arrays).
+keys from in-memory arrays), ``accelerator`` (the one reader of Whoosh's
+internals, checked by ``accelerator_check`` when an index opens).
 
 Concurrency: one writer at a time across processes (Whoosh's file lock, waited
 for up to ``writer_timeout``). Readers share one searcher, re-opened when the
@@ -29,6 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from dossier.repository.models import Document
 
+from . import accelerator_check
 from .analysis import find_marks
 from .errors import IndexerError, IndexLocked, QueryError
 from .query import UserQuery
@@ -63,6 +65,7 @@ class Index:
         are damaged, it is recreated empty: it is derived data, and
         ``needs_rebuild`` (also True for a new index) tells the caller to
         rebuild it from the repository."""
+        accelerator_check.decide()
         index_dir = Path(index_dir)
         index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         needs_rebuild = not cls._current(index_dir) and cls._create(index_dir, writer_timeout, wipe=False)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from whoosh import fields
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang import stemmer_for_language
+
+from . import accelerator
 
 PAGE_GAP = "\n\n"     # between pages in the document text: no token spans it
 
@@ -51,11 +50,16 @@ def analyse(text: str, analyzer, part_starts: Sequence[int] = ()) -> tuple[dict[
     """({term: positions}, the position each part starts at) of ``text`` as
     Whoosh would index it; parts start at the given characters (the position of
     a part without a word is where the next word is)."""
-    plan = _plan(analyzer)
+    collect = functools.partial(_positions, part_starts=part_starts)
+    fused = accelerator.analyse(text, analyzer, collect)
+    return fused if fused is not None else collect(_whoosh_tokens(text, analyzer))
+
+
+def _positions(tokens, part_starts: Sequence[int]) -> tuple[dict[str, list[int]], list[int]]:
     positions: dict[str, list[int]] = defaultdict(list)
     starts: list[int] = []
     last = -1
-    for term, pos, startchar in (plan.tokens(text) if plan else _whoosh_tokens(text, analyzer)):
+    for term, pos, startchar in tokens:
         while len(starts) < len(part_starts) and startchar >= part_starts[len(starts)]:
             starts.append(pos)
         positions[term].append(pos)
@@ -67,64 +71,6 @@ def analyse(text: str, analyzer, part_starts: Sequence[int] = ()) -> tuple[dict[
 def _whoosh_tokens(text: str, analyzer):
     for token in analyzer(text, positions=True, chars=True, mode="index"):
         yield token.text, token.pos, token.startchar
-
-
-@dataclass
-class _Plan:
-    """The text analyzer's chain (tokenize, lower-case, fold, drop stop words,
-    stem) as one loop: Whoosh runs a generator per step for every word, which
-    made analysis half of indexing. Built only for exactly that chain."""
-
-    finditer: Callable
-    charmap: dict
-    stops: frozenset
-    minsize: int
-    maxsize: int | None
-    renumber: bool
-    stem: Callable[[str], str]
-    stem_key: object          # which stemmer: its memo of stems is kept between documents
-    ignore: frozenset
-
-    def tokens(self, text: str):
-        finditer, charmap, stops, stem, ignore = self.finditer, self.charmap, self.stops, self.stem, self.ignore
-        minsize, maxsize, renumber = self.minsize, self.maxsize, self.renumber
-        memo = _STEMS.setdefault(self.stem_key, {})
-        if len(memo) > _STEMS_MAX:
-            memo.clear()
-        pos = None
-        for index, match in enumerate(finditer(text)):
-            word = match.group(0).lower().translate(charmap)
-            if len(word) < minsize or (maxsize is not None and len(word) > maxsize) or word in stops:
-                continue
-            # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
-            pos = index if pos is None or not renumber else pos + 1
-            if word not in ignore:
-                stemmed = memo.get(word)
-                if stemmed is None:
-                    stemmed = memo[word] = stem(word)
-                word = stemmed
-            yield word, pos, match.start()
-
-
-_STEMS: dict[object, dict[str, str]] = {}
-_STEMS_MAX = 200_000
-_CHAIN = (RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, StemFilter)
-
-
-def _plan(analyzer) -> _Plan | None:
-    items = getattr(analyzer, "items", None)
-    if not items or tuple(type(i) for i in items) != _CHAIN or items[0].gaps:
-        return None
-    tokenizer, _, charset, stop, stemmer = items
-    stem_key = ("lang", stemmer.lang) if stemmer.lang else stemmer.stemfn
-    stem = _stemmer(stemmer.lang) if stemmer.lang else stemmer.stemfn
-    return _Plan(tokenizer.expression.finditer, charset.charmap, stop.stops, stop.min, stop.max,
-                 stop.renumber, stem, stem_key, stemmer.ignore)
-
-
-@functools.cache
-def _stemmer(lang: str) -> Callable[[str], str]:
-    return stemmer_for_language(lang)
 
 
 def page_of(position: int, page_starts: Sequence[int]) -> int | None:

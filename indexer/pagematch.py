@@ -38,7 +38,8 @@ class DocumentPositions:
             postings = self.leaf.postings(FIELD, btext)
         except TermNotFound:
             return []
-        postings.skip_to(self.local)
+        if postings.is_active():          # not when the word's documents in the segment are all deleted
+            postings.skip_to(self.local)
         if postings.is_active() and postings.id() == self.local:
             return list(postings.value_as("positions"))
         return []
@@ -89,8 +90,9 @@ class PageMatcher:
         if isinstance(q, query.MultiTerm):
             reader = self.positions.reader
             found: list[int] = []
-            for btext in q._btexts(reader):
-                found.extend(self.positions.of(btext))
+            for fieldname, btext in q.expanded_terms(reader):
+                if fieldname == FIELD:
+                    found.extend(self.positions.of(btext))
             return self._counted(found)
         return Counter()
 

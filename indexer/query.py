@@ -12,6 +12,7 @@ from whoosh.support.charset import accent_map
 
 from .analysis import analysed
 from .errors import QueryError
+from .negation import corrected
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 2_000
@@ -31,6 +32,7 @@ HIGHLIGHT_EXPANSIONS = 50
 # Field names must start with a letter: keeps "1:18-cv-00428-RB" a case number
 # rather than field "1".
 _FIELDS_EXPR = r"(?P<text>[A-Za-z_]\w*):"
+_WILDCARD_RE = re.compile(r"[*?\[]")       # what starts a wildcard in Whoosh's glob patterns
 
 
 def _parser(fieldnames, schema) -> qparser.QueryParser:
@@ -46,6 +48,11 @@ def _parser(fieldnames, schema) -> qparser.QueryParser:
 
 def _fold(text: str) -> str:
     return text.lower().translate(accent_map)
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The part of a wildcard pattern before its first wildcard character."""
+    return _WILDCARD_RE.split(pattern, maxsplit=1)[0]
 
 
 def walk(q: query.Query):
@@ -99,7 +106,7 @@ class UserQuery:
     def _parse(cls, text: str, fieldnames, schema, reader) -> query.Query:
         cls._check_text(text)
         try:
-            q = _parser(fieldnames, schema).parse(text)
+            q = corrected(_parser(fieldnames, schema).parse(text))
         except RecursionError:
             raise QueryError("The query is too deeply nested to read.") from None
         except Exception as e:  # Whoosh's parser has no error contract of its own
@@ -135,12 +142,12 @@ class UserQuery:
                 if len(multiterms) > MAX_MULTITERMS:
                     raise QueryError(f"The query has too many wildcard, fuzzy or range terms (at most {MAX_MULTITERMS}).")
                 if isinstance(node, query.PatternQuery):
-                    prefix = node._find_prefix(node.text) if isinstance(node, query.Wildcard) else node.text
+                    prefix = _literal_prefix(node.text) if isinstance(node, query.Wildcard) else node.text
                     if len(prefix) < MIN_WILDCARD_PREFIX:
                         raise QueryError(f"A wildcard cannot start a word ({node.text!r}): type at least "
                                          f"{MIN_WILDCARD_PREFIX} letter before it.")
                 try:
-                    n = sum(1 for _ in itertools.islice(node._btexts(reader), MAX_EXPANSIONS + 1))
+                    n = sum(1 for _ in itertools.islice(node.expanded_terms(reader), MAX_EXPANSIONS + 1))
                 except Exception as e:
                     raise QueryError(f"Could not read part of the query {text!r}.") from e
                 if n > MAX_EXPANSIONS:
@@ -162,7 +169,7 @@ class UserQuery:
             elif isinstance(leaf, query.Phrase):
                 terms.update(leaf.words)
             elif isinstance(leaf, query.MultiTerm):
-                for btext in itertools.islice(leaf._btexts(reader), HIGHLIGHT_EXPANSIONS):
+                for _, btext in itertools.islice(leaf.expanded_terms(reader), HIGHLIGHT_EXPANSIONS):
                     terms.add(btext.decode("utf-8"))
         return frozenset(t for t in terms if isinstance(t, str))
 

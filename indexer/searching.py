@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query
 
-from . import termscores
+from . import accelerator
 from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
@@ -92,14 +92,14 @@ class Search:
         """Rows the text query matches (None: no text query, every row)."""
         if user is None:
             return None
-        fast = termscores.evaluate(user.q, self.searcher, self.view.lengths)
+        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths)
         return self.view.mask_of(fast[0] if fast is not None else self.searcher.docs_for_query(user.q))
 
     def _scored(self, user: UserQuery, allowed: np.ndarray | None):
         """Rows the text query matches; and the rows among them passing the
         filters, with their scores."""
         flags = self.view.docnum_flags(allowed)
-        fast = termscores.evaluate(user.q, self.searcher, self.view.lengths)
+        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths)
         if fast is not None:
             matched_docnums, all_scores = fast
             keep = flags[matched_docnums]

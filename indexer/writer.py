@@ -59,10 +59,16 @@ def _plan(segments, pending: int) -> tuple[list, list]:
     return ordered[:keep], empty + merged
 
 
+def segments_of(ix) -> list:
+    """The index's segments, as a merge policy is given them."""
+    with ix.reader() as reader:
+        return [leaf.segment() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+
+
 def merge_tiered(writer, segments):
     """Whoosh merge policy: merge every segment that is not more than ``_TIER``
     times larger than all smaller segments (plus the one being written) together."""
-    kept, merged = _plan(segments, writer.docnum - writer.docbase)
+    kept, merged = _plan(segments, writer.doc_count())
     if not merged:
         return segments
     for s in merged:
@@ -76,7 +82,7 @@ def interactive_policy(writer, segments):
     """A single upload's commit: the tiered merge, unless it would rewrite more
     than ``_INTERACTIVE_MERGE_DOCS`` documents (that waits for a bulk run's end,
     so an upload stays quick to acknowledge)."""
-    kept, merged = _plan(segments, writer.docnum - writer.docbase)
+    kept, merged = _plan(segments, writer.doc_count())
     if sum(s.doc_count() for s in merged) > _INTERACTIVE_MERGE_DOCS:
         return segments
     return merge_tiered(writer, segments)
@@ -154,7 +160,7 @@ class Writing:
 
     def merge(self) -> None:
         """Merge segments by tier now (a bulk run leaves its batches unmerged)."""
-        if not _plan(self._ix._segments(), 0)[1]:
+        if not _plan(segments_of(self._ix), 0)[1]:
             return
         with self.writer() as writer:
             writer.commit(mergetype=merge_tiered)

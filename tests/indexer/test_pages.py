@@ -11,7 +11,9 @@ from dossier.indexer.index import Index
 from dossier.indexer.paged import PagedTextField, page_of, paged_text
 from dossier.indexer.schema import build_schema, text_analyzer
 
-from .test_search import make_pdf, search
+from .test_search import make_doc, make_pdf, search
+
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
 
 TRICKY_PAGES = [
     "The court and the parties.",                 # starts with stop words
@@ -98,7 +100,7 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, search_path):
     ix = Index.open(tmp_path_factory.mktemp("pages") / "index")
     ix.add([make_pdf("pdf", PAGES, title="Order")])
     yield ix
@@ -127,3 +129,12 @@ def test_snippet_comes_from_the_page_with_most_matches(index):
     [hit] = search(index, "motion dismiss agency").hits
     assert hit.pages == (3,)
     assert "<mark>agency</mark>" in hit.snippet and "complaint" not in hit.snippet.lower()
+
+
+def test_pages_of_a_word_whose_other_documents_are_deleted(tmp_path):
+    # Its postings in the segment hold only deleted documents: reading them was a ReadTooFar (a 500).
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("gone"), ["zebra court"]), make_pdf("pdf", ["court here", "more court"])])
+        ix.delete(["gone"])
+        [hit] = search(ix, "zebra OR court").hits
+        assert hit.pages == (1, 2)

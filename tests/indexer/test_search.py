@@ -12,6 +12,8 @@ from dossier.indexer.index import Index
 from dossier.indexer.search import FACETS, SearchQuery
 from dossier.repository.models import Document
 
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
+
 
 def make_doc(doc_id: str, **changes) -> Document:
     values = dict(
@@ -39,7 +41,7 @@ FILING_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, search_path):
     ix = Index.open(tmp_path_factory.mktemp("search") / "index")
     ix.add([
         make_pdf("filing", FILING_PAGES, title="Complaint in Ms. L. v. ICE", date="2018-06-18",
@@ -330,3 +332,29 @@ def test_to_dict_shape(index):
     assert set(data["hits"][0]) == {"id", "kind", "title", "date", "office", "snippet", "pages"}
     assert set(data["facets"]) == set(FACETS)
     assert data["facets"]["topic"][0] == {"value": "Fraud", "count": 2}
+
+
+# ---- negations (Whoosh's own matchers get them wrong: indexer/negation.py) -------------------
+
+def test_andnot_excludes_whatever_the_order_documents_were_added_in(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("sapphire"), ["sapphire"]), (make_doc("both"), ["ruby sapphire"]),
+                (make_doc("ruby"), ["ruby"])])
+        assert ids(search(ix, "ruby ANDNOT sapphire")) == ["ruby"]
+
+
+def test_andnot_inside_and_skipped_past_its_end(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("twice"), ["court court"]), (make_doc("once"), ["court motion"])])
+        for text in ('motion AND (text:"court court" ANDNOT moti*)', 'motion AND (text:"court court" ANDNOT motion)'):
+            assert search(ix, text).total == 0           # the first was an IndexError in Whoosh's matcher
+        assert ids(search(ix, 'court AND (text:"court court" ANDNOT moti*)')) == ["twice"]
+
+
+def test_not_never_finds_a_deleted_document(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("fraud"), ["fraud"]), (make_doc("gone"), ["other"]), (make_doc("kept"), ["other"])])
+        assert set(ids(search(ix, "NOT fraud"))) == {"gone", "kept"}
+        ix.delete(["gone"])            # the segment, and its facet arrays, stay
+        assert ids(search(ix, "NOT fraud")) == ["kept"]
+        assert ids(search(ix, "other ANDNOT fraud")) == ["kept"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from dossier.indexer.index import Index
-from dossier.indexer.writer import _MAX_SEGMENTS
+from dossier.indexer.writer import _MAX_SEGMENTS, segments_of
 from dossier.indexer.search import SearchQuery
 from dossier.repository.models import Document
+
+pytestmark = pytest.mark.usefixtures("search_path")    # tests/indexer/conftest.py: on, then off
 
 
 def make_doc(doc_id: str, **changes) -> Document:
@@ -82,9 +84,9 @@ def test_a_bulk_run_bounds_its_segments_and_merge_leaves_few(index):
     runs = _MAX_SEGMENTS + 14
     for n in range(runs):
         index.add([(make_doc(f"b{n}-{k}"), [f"word{n} common"]) for k in range(3)], bulk=True)
-    assert len(index._ix._segments()) <= _MAX_SEGMENTS
+    assert len(segments_of(index._ix)) <= _MAX_SEGMENTS
     index.merge()
-    sizes = sorted((s.doc_count() for s in index._ix._segments()), reverse=True)
+    sizes = sorted((s.doc_count() for s in segments_of(index._ix)), reverse=True)
     assert len(sizes) <= 3
     assert all(size > 2 * sum(sizes[i + 1:]) for i, size in enumerate(sizes))    # size tiers
     assert index.search(SearchQuery(text="common")).total == 3 * runs
@@ -94,6 +96,6 @@ def test_a_bulk_run_bounds_its_segments_and_merge_leaves_few(index):
 def test_single_commits_keep_segments_logarithmic(index):
     for n in range(40):
         index.add([(make_doc(f"s{n}"), ["common"])])
-    assert len(index._ix._segments()) <= 6
+    assert len(segments_of(index._ix)) <= 6
     assert index.search(SearchQuery(text="common")).total == 40
     assert index.doc_ids() == {f"s{n}" for n in range(40)}

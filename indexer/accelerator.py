@@ -1,0 +1,449 @@
+"""The Whoosh accelerator: the one module that reads Whoosh's internals, for speed, behind a guard.
+
+Whoosh answers a query through a tree of matchers, one document at a time, in Python, and runs
+a generator per analysis filter for every word: at 100k documents the first was most of a
+one-word search, the second half of indexing. Reading what whoosh-reloaded 2.7.5 keeps to itself
+(posting blocks, the one-byte length columns, the pickled positions, the analyzers' settings):
+
+- ``evaluate``: a query made only of terms and exact phrases joined by AND, OR and NOT (what the
+  search box makes of plain words and quotes) is scored a posting block at a time with numpy,
+  every document at once, as Whoosh's matchers score it: BM25F with Whoosh's scorer parameters
+  (idf, average field length, B, K1) and field lengths, boosts multiplied in, sums over AND and
+  OR, 1.0 for what a NOT matches. An exact phrase is the AND of its words, then the positions of
+  those candidates only are checked.
+- ``analyse``: the text analyzer's chain (tokenize, lower-case, fold, drop stop words, stem) as
+  one loop.
+
+Either returns None for what it does not handle (wildcards, ranges, sloppy phrases, another
+weighting or analyzer) and whenever the accelerator is off; the caller then asks Whoosh's public
+API, which gives the same results, slower.
+
+Nothing private is looked up at import. ``start`` (from ``Index.open``) looks the names up once
+per process and checks the analysis against Whoosh's; the first search checks the scoring
+(``indexer.accelerator_check``). A missing name, a difference, or any unexpected error while it
+works switches the accelerator off for the process with one warning on the "dossier.indexer"
+logger; Whoosh's public API answers from then on. ``DOSSIER_WHOOSH_ACCELERATOR=off`` in the
+environment keeps it off from the start.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
+from whoosh import formats, query
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.codec import whoosh3
+from whoosh.lang import stemmer_for_language
+from whoosh.matching import FilterMatcher
+from whoosh.reading import SegmentReader
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
+
+ENV = "DOSSIER_WHOOSH_ACCELERATOR"
+log = logging.getLogger("dossier.indexer")
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_CHAIN = (RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, StemFilter)
+_STEMS_MAX = 200_000
+_LOGGED_QUERY_CHARS = 200
+
+
+# ---- the switch -------------------------------------------------------------------------
+
+class _Switch:
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.decided = False
+        self.internals: _Internals | None = None     # None: off
+        self.off_because: str | None = None
+        self.scoring_check: Callable[[], str | None] | None = None
+        self.scoring_checked = False
+
+
+_switch = _Switch()
+
+
+def start(analysis_check: Callable[[], str | None], scoring_check: Callable[[], str | None]) -> None:
+    """Decide once per process whether the accelerator runs: unless the environment says off,
+    look the internals up, switch on and run ``analysis_check``; ``scoring_check`` runs at the
+    first ``evaluate`` (it writes a tiny index: a process that never searches neither pays for
+    it nor commits any index but its own). A check compares the accelerator with Whoosh's public
+    API and says what differs (None: nothing)."""
+    switch = _switch
+    with switch.lock:
+        if switch.decided:
+            return
+        switch.decided = True
+        if os.environ.get(ENV, "").strip().lower() == "off":
+            log.info("Whoosh accelerator off (%s=off)", ENV)
+            return
+        try:
+            switch.internals = _Internals()
+        except AttributeError as e:
+            _switch_off(f"a Whoosh internal is missing: {e}")
+            return
+        if _passes(analysis_check):
+            switch.scoring_check = scoring_check
+
+
+def _passes(check: Callable[[], str | None]) -> bool:
+    try:
+        difference = check()
+    except Exception as e:
+        difference = f"its self-check failed: {type(e).__name__}: {e}"
+    if difference:
+        _switch_off(difference)
+    return not difference
+
+
+def _scoring_on(switch: _Switch) -> bool:
+    """Whether ``evaluate`` may answer, the scoring self-check run first if it has not been (it
+    calls ``evaluate`` itself, and gets in: the lock is this thread's)."""
+    with switch.lock:
+        check, switch.scoring_check = switch.scoring_check, None
+        if check is not None and _passes(check):
+            switch.scoring_checked = True
+        return switch.internals is not None
+
+
+def is_on() -> bool:
+    return _switch.internals is not None
+
+
+def _switch_off(reason: str) -> None:
+    switch = _switch
+    with switch.lock:
+        if switch.off_because is not None:
+            return
+        switch.internals, switch.off_because = None, reason
+    log.warning("Whoosh accelerator off for this process, Whoosh's public API answers instead: %s", reason)
+
+
+def _failed(e: Exception, doing: str) -> None:
+    _switch_off(f"{type(e).__name__} {doing}: {e}")
+
+
+# ---- the contract -------------------------------------------------------------------------
+
+def evaluate(q: query.Query, searcher, lengths: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """Global docnums matching ``q`` (ascending) and their scores, or None. ``lengths`` caches
+    field-length arrays by (segment id, field) for as long as the caller keeps it."""
+    switch = _switch
+    internals = switch.internals
+    if internals is None or not (switch.scoring_checked or _scoring_on(switch)):
+        return None
+    try:
+        return _evaluate(internals, q, searcher, lengths) if _supported(q) else None
+    except _Unsupported:
+        return None
+    except OSError:
+        raise       # the index changed under the searcher: the caller retries on a fresh one
+    except Exception as e:
+        _failed(e, f"evaluating {str(q)[:_LOGGED_QUERY_CHARS]!r}")
+        return None
+
+
+def analyse(text: str, analyzer, collect: Callable):
+    """``collect`` of the (term, position, start character) of every token of ``text`` as
+    ``analyzer`` indexes it, or None."""
+    if _switch.internals is None:
+        return None
+    try:
+        plan = _Plan.of(analyzer)
+        return None if plan is None else collect(plan.tokens(text))
+    except Exception as e:
+        _failed(e, "analysing a text")
+        return None
+
+
+# ---- the internals ------------------------------------------------------------------------
+
+class _Unsupported(Exception):
+    """The query has a part this module does not evaluate."""
+
+
+class _Internals:
+    """The private names of whoosh-reloaded 2.7.5 read here; AttributeError when one is missing
+    (the attributes of instances can only fail when used: the self-check uses each of them)."""
+
+    def __init__(self):
+        self.leaf_matcher = whoosh3.W3LeafMatcher
+        for method in ("_read_ids", "_read_weights", "_read_values", "_next_block"):
+            getattr(self.leaf_matcher, method)
+        self.length_field = whoosh3._lenfield
+        self.lengths_column = whoosh3.LENGTHS_COLUMN
+        getattr(whoosh3.W3PerDocReader, "_cached_reader")
+        getattr(SegmentReader, "deleted_docs_set")
+
+    def postings(self, reader, fieldname: str, btext: bytes, values: bool):
+        """(ids, weights, values or None) of a term in a segment, a block at a time; None
+        without postings. Deleted documents are included."""
+        if (fieldname, btext) not in reader:
+            return None
+        m = reader.postings(fieldname, btext)
+        if isinstance(m, FilterMatcher):
+            m = m.child
+        if type(m) is not self.leaf_matcher:
+            raise _Unsupported(type(m).__name__)
+        ids, weights, vals = [], [], []
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.append(np.asarray(m._ids, dtype=np.int64))
+            weights.append(np.asarray(m._weights, dtype=np.float64))
+            if values:
+                m._read_values()
+                vals.extend(m._values)
+            m._next_block()
+        if not ids:
+            return None
+        return np.concatenate(ids), np.concatenate(weights), (vals if values else None)
+
+    def lengths(self, reader, fieldname: str, n: int) -> np.ndarray:
+        """Every document's length of the field as Whoosh's scorer sees it (the one-byte
+        approximation of the length column); 1 for a field without lengths, as the scorer."""
+        column = reader._perdoc._cached_reader(self.length_field(fieldname), self.lengths_column)
+        if column is None:
+            return np.ones(n)
+        # The column ends at the last document with a length: the rest have none (0).
+        count = min(column._count, n)
+        raw = column._dbfile.get(column._basepos, count)
+        if len(raw) != count:
+            raise ValueError(f"{len(raw)} bytes of a length column of {count}")
+        lengths = np.zeros(n)
+        lengths[:count] = _LENGTH_OF_BYTE[np.frombuffer(raw, dtype=np.uint8)]
+        return lengths
+
+    @staticmethod
+    def deleted(reader) -> frozenset:
+        return reader.deleted_docs_set
+
+    @staticmethod
+    def decoder(positions: formats.Format) -> Callable[[bytes], list[int]]:
+        return _decode_positions if type(positions) is formats.Positions else positions.decode_positions
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """``formats.Positions.decode_positions``: a count, then the pickled gaps between positions
+    (Whoosh leaves off the pickle's final "."), summed in C instead of a Python loop: 0.57 of
+    2.06 s of the phrase queries at 100k documents were this."""
+    return list(accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
+# ---- scoring ------------------------------------------------------------------------------
+
+def _supported(q: query.Query) -> bool:
+    if isinstance(q, query.Term):
+        return True
+    if isinstance(q, query.Phrase):      # exact phrases; a slop ("a b"~3) goes to Whoosh
+        return q.slop == 1 and bool(q.words)
+    if isinstance(q, (query.And, query.Or)):
+        if q.boost != 1.0 or (isinstance(q, query.Or) and (q.minmatch or q.scale)):
+            return False
+        return all(_supported(s) for s in q.subqueries)
+    if isinstance(q, query.AndNot):
+        return q.boost == 1.0 and _supported(q.a) and _supported(q.b)
+    if isinstance(q, query.Not):
+        return q.boost == 1.0 and _supported(q.query)
+    return q is query.NullQuery
+
+
+def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict):
+    if searcher.weighting.use_final:
+        raise _Unsupported("a final scoring step")
+    docs_parts, score_parts = [], []
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if not reader.doc_count_all():
+            continue
+        if type(reader) is not SegmentReader:
+            raise _Unsupported(type(reader).__name__)
+        segment = _Segment(internals, sub, searcher, lengths)
+        present, scores = segment.eval(q)
+        present &= segment.live
+        docs = np.flatnonzero(present)
+        docs_parts.append(docs + offset)
+        score_parts.append(scores[docs])
+    if not docs_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    return np.concatenate(docs_parts), np.concatenate(score_parts)
+
+
+class _Segment:
+    def __init__(self, internals: _Internals, sub, top, lengths: dict):
+        self.internals, self.sub, self.top, self.lengths = internals, sub, top, lengths
+        self.reader = sub.reader()
+        self.n = self.reader.doc_count_all()
+        self.segid = self.reader.segment().segment_id()
+        self.live = np.ones(self.n, dtype=bool)
+        deleted = internals.deleted(self.reader)
+        if deleted:
+            self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+
+    def eval(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """(matches, scores) over the segment's docnums; a score is 0 where there is no match
+        (an OR adds its parts' scores, and a non-match must add nothing)."""
+        present, scores = self._eval(q)
+        scores[~present] = 0.0
+        return present, scores
+
+    def _eval(self, q) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(q, query.Term):
+            return self._term(q)
+        if isinstance(q, query.Phrase):
+            return self._phrase(q)
+        if isinstance(q, query.Not):
+            # Whoosh's InverseMatcher: every document the child does not match, scored 1.0
+            present = ~self.eval(q.query)[0]
+            return present, present.astype(np.float64)
+        if isinstance(q, query.AndNot):
+            present, scores = self.eval(q.a)
+            present &= ~self.eval(q.b)[0]
+            return present, scores
+        if isinstance(q, (query.And, query.Or)) and q.subqueries:
+            parts = [self.eval(s) for s in q.subqueries]
+            present, scores = parts[0]
+            for p, s in parts[1:]:
+                if isinstance(q, query.And):
+                    present &= p
+                else:
+                    present |= p
+                scores += s
+            return present, scores
+        return np.zeros(self.n, dtype=bool), np.zeros(self.n)
+
+    def _term(self, q: query.Term):
+        present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
+        btext = self._btext(q.fieldname, q.text)
+        postings = None if btext is None else self.internals.postings(self.reader, q.fieldname, btext, False)
+        if postings is not None:
+            ids, weights, _ = postings
+            present[ids] = True
+            scores[ids] = self._scores(q.fieldname, btext, ids, weights) * q.boost
+        return present, scores
+
+    def _phrase(self, q: query.Phrase):
+        """Whoosh's phrase matcher: the documents holding the words at consecutive positions,
+        scored as the sum of the words' scores."""
+        present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
+        if q.fieldname not in self.reader.schema:
+            return present, scores
+        positions = self.reader.schema[q.fieldname].format
+        if not positions.supports("positions"):
+            raise _Unsupported("no positions")      # Whoosh's own error tells the user
+        btexts = [self._btext(q.fieldname, w) for w in q.words]
+        if any(b is None for b in btexts):
+            return present, scores
+        words = [self.internals.postings(self.reader, q.fieldname, b, True) for b in btexts]
+        if any(w is None for w in words):
+            return present, scores
+        candidates = np.ones(self.n, dtype=bool)
+        for btext, (ids, weights, _) in zip(btexts, words):
+            mask = np.zeros(self.n, dtype=bool)
+            mask[ids] = True
+            candidates &= mask
+            scores[ids] += self._scores(q.fieldname, btext, ids, weights)
+        docs = np.flatnonzero(candidates)
+        decode = self.internals.decoder(positions)
+        values = [[vals[i] for i in np.searchsorted(ids, docs).tolist()] for ids, _, vals in words]
+        for n, doc in enumerate(docs.tolist()):
+            starts = set(decode(values[0][n]))
+            for offset in range(1, len(words)):
+                starts &= {p - offset for p in decode(values[offset][n])}
+                if not starts:
+                    break
+            else:
+                present[doc] = True
+        scores *= q.boost
+        return present, scores
+
+    def _btext(self, fieldname: str, text) -> bytes | None:
+        schema = self.reader.schema
+        if fieldname not in schema:
+            return None
+        try:
+            return schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    def _scores(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        scorer = self.top.weighting.scorer(self.sub, fieldname, btext)
+        if type(scorer) is BM25FScorer:
+            fl = self._lengths(fieldname)[ids]
+            tf = weights
+            return scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + scorer.K1 * ((1 - scorer.B) + scorer.B * fl / scorer.avgfl)))
+        if type(scorer) is WeightScorer:      # fields without lengths (facets)
+            return weights
+        raise _Unsupported(type(scorer).__name__)
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        key = (self.segid, fieldname)
+        cached = self.lengths.get(key)
+        if cached is None:
+            cached = self.lengths[key] = self.internals.lengths(self.reader, fieldname, self.n)
+        return cached
+
+
+# ---- analysis -----------------------------------------------------------------------------
+
+_STEMS: dict[object, dict[str, str]] = {}
+
+
+@dataclass
+class _Plan:
+    """The analyzer chain ``_CHAIN`` as one loop: Whoosh runs a generator per step for every
+    word, which made analysis half of indexing."""
+
+    finditer: Callable
+    charmap: dict
+    stops: frozenset
+    minsize: int
+    maxsize: int | None
+    renumber: bool
+    stem: Callable[[str], str]
+    stem_key: object          # which stemmer: its memo of stems is kept between documents
+    ignore: frozenset
+
+    @classmethod
+    def of(cls, analyzer) -> _Plan | None:
+        """The plan of exactly that chain; None for any other analyzer."""
+        items = getattr(analyzer, "items", None)
+        if not items or tuple(type(i) for i in items) != _CHAIN or items[0].gaps:
+            return None
+        tokenizer, _, charset, stop, stemmer = items
+        stem_key = ("lang", stemmer.lang) if stemmer.lang else stemmer.stemfn
+        stem = _stemmer(stemmer.lang) if stemmer.lang else stemmer.stemfn
+        return cls(tokenizer.expression.finditer, charset.charmap, stop.stops, stop.min, stop.max,
+                   stop.renumber, stem, stem_key, stemmer.ignore)
+
+    def tokens(self, text: str):
+        finditer, charmap, stops, stem, ignore = self.finditer, self.charmap, self.stops, self.stem, self.ignore
+        minsize, maxsize, renumber = self.minsize, self.maxsize, self.renumber
+        memo = _STEMS.setdefault(self.stem_key, {})
+        if len(memo) > _STEMS_MAX:
+            memo.clear()
+        pos = None
+        for index, match in enumerate(finditer(text)):
+            word = match.group(0).lower().translate(charmap)
+            if len(word) < minsize or (maxsize is not None and len(word) > maxsize) or word in stops:
+                continue
+            # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
+            pos = index if pos is None or not renumber else pos + 1
+            if word not in ignore:
+                stemmed = memo.get(word)
+                if stemmed is None:
+                    stemmed = memo[word] = stem(word)
+                word = stemmed
+            yield word, pos, match.start()
+
+
+@functools.cache
+def _stemmer(lang: str) -> Callable[[str], str]:
+    return stemmer_for_language(lang)

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from dossier.core.accounts import AccountError, Accounts, NoSuchUser
+from dossier.core import ROLES
+from dossier.core.accounts import DEFAULT_ROLE, AccountError, Accounts, NoSuchUser
 
 from .app import NOT_FOUND, USAGE, cli, config, data_option, fail
 
@@ -31,21 +32,39 @@ def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
+ROLE_HELP = ("editor: upload, edit and schedule drafts; publisher: also publish, withdraw and override a "
+             "redaction warning; admin: also users, tokens and purging.")
+
+
 @user.command(name="add")
 @click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default=DEFAULT_ROLE, show_default=True, help=ROLE_HELP)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
 @data_option
-def user_add(name, password_stdin, data_dir):
+def user_add(name, role, password_stdin, data_dir):
     """Create a staff account.
 
     Asks for the password twice, or reads it with --password-stdin.
     """
     password = _read_password(password_stdin)
     try:
-        _accounts().add_user(name, password)
+        _accounts().add_user(name, password, role)
     except AccountError as exc:
         fail(str(exc), USAGE)
-    click.echo(f"added user {name}", err=True)
+    click.echo(f"added user {name} ({role})", err=True)
+
+
+@user.command(name="role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@data_option
+def user_role(name, role, data_dir):
+    """Give NAME another role (its API tokens carry it at once)."""
+    try:
+        _accounts().set_role(name, role)
+    except NoSuchUser as exc:
+        fail(str(exc), NOT_FOUND)
+    click.echo(f"{name} is now {role}", err=True)
 
 
 @user.command(name="password")
@@ -91,9 +110,9 @@ def user_remove(name, data_dir):
 @user.command(name="list")
 @data_option
 def user_list(data_dir):
-    """The staff accounts, one a line."""
-    for name in _accounts().users():
-        click.echo(name)
+    """The staff accounts, one a line, with their roles."""
+    for name, role in _accounts().users_with_roles():
+        click.echo(f"{name}\t{role}")
 
 
 @cli.group()

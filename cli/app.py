@@ -7,15 +7,29 @@ Exit codes: 0 success, 1 partial success or problems found, 2 usage error,
 from __future__ import annotations
 
 import functools
+import getpass
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from dossier.core import (Config, CorruptOriginal, Dossier, IndexLocked, Invalid, InvalidLink, InvalidMetadata, NotFound,
-                  QueryError, Refused, RepositoryError, load_config)
+from dossier.core import (Config, Conflict, CorruptOriginal, Dossier, Forbidden, IndexLocked, Invalid, InvalidLink,
+                          InvalidMetadata, NotFound, QueryError, Refused, RepositoryError, Viewer, Withdrawn,
+                          load_config)
 
 OK, PROBLEMS, USAGE, REFUSED, NOT_FOUND = 0, 1, 2, 3, 4
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+# Whoever runs the command line holds the data folder: every role, named so in the audit log.
+ACTOR = Viewer(f"command line ({_login()})", "admin")
 
 
 def data_option(func):
@@ -54,6 +68,10 @@ def errors_as_exit_codes(run):
         fail(f"refused ({exc.code}): {exc.message}", USAGE if exc.code == "invalid_metadata" else REFUSED)
     except (InvalidMetadata, InvalidLink, QueryError, Invalid) as exc:
         fail(str(exc), USAGE)
+    except Conflict as exc:
+        fail(f"{exc.code}: {exc.message}", PROBLEMS)
+    except (Forbidden, Withdrawn) as exc:
+        fail(str(exc), PROBLEMS)
     except IndexLocked as exc:
         fail(f"index busy: {exc}", PROBLEMS)
     except (CorruptOriginal, RepositoryError) as exc:

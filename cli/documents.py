@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from dossier.core import KINDS, LINK_TYPES, Dossier, Upload, entries_of
+from dossier.core import KINDS, LINK_TYPES, Dossier, Release, Upload, entries_of, parse_time
 
 from . import output
-from .app import PROBLEMS, cli, fail, with_dossier
+from .app import ACTOR, PROBLEMS, cli, fail, with_dossier
 
 CHUNK = 1024 * 1024
 
@@ -36,16 +36,33 @@ def given(meta: dict) -> dict:
     return {name: value for name, value in meta.items() if value not in (None, ())}
 
 
+def release_options(func):
+    """How a release goes out: now (the default), as a draft, or at a time."""
+    func = click.option("--publish-at", "publish_at", metavar="TIME",
+                        help="Schedule it: 2026-12-02 09:00 (the office's time zone) or with an offset.")(func)
+    return click.option("--draft", is_flag=True, help="Keep it a draft: not public until published.")(func)
+
+
+def release_of(app: Dossier, draft: bool, publish_at: str | None) -> Release | None:
+    if draft and publish_at:
+        fail("--draft and --publish-at: choose one", 2)
+    if publish_at:
+        return Release("scheduled", parse_time(publish_at, app.config.office_zone))
+    return Release("draft") if draft else None
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @metadata_options
 @click.option("--attach", "attachments", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A file to attach (a PDF or document becomes a filing, an image a photo). Repeatable.")
+@release_options
 @with_dossier
-def add(app: Dossier, file: Path, attachments, **meta):
+def add(app: Dossier, file: Path, attachments, draft, publish_at, **meta):
     """Store FILE with its attachments, all of them or none, and index them. Prints the ids, one a line:
-    FILE's, then each attachment's."""
-    added = app.add(Upload(file, file.name, given(meta)), [Upload(path, path.name) for path in attachments])
+    FILE's, then each attachment's. Published at once unless --draft or --publish-at."""
+    added = app.add(Upload(file, file.name, given(meta)), [Upload(path, path.name) for path in attachments],
+                    release=release_of(app, draft, publish_at), actor=ACTOR)
     for stored in (added.main, *added.attachments):
         click.echo(stored.document.id)
         if not stored.created:
@@ -65,8 +82,8 @@ def edit(app: Dossier, doc_id: str, cleared, **meta):
     changes.update({name: None for name in cleared})
     if not changes:
         fail("nothing to change: give the details to change, e.g. --date 2018-06-19", 2)
-    doc = app.update(doc_id, changes)
-    click.echo(output.document(dict(doc.to_dict(), links=app.link_summary(doc.id).to_dict())))
+    doc = app.update(doc_id, changes, actor=ACTOR)
+    click.echo(output.document(dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict())))
 
 
 @cli.command(name="import")
@@ -89,8 +106,10 @@ def import_(app: Dossier, source: Path):
 @with_dossier
 def show(app: Dossier, doc_id, as_json):
     """A document's details and links."""
-    doc = app.document(doc_id)
-    record = dict(doc.to_dict(), links=app.link_summary(doc.id).to_dict())
+    doc = app.document(doc_id, ACTOR)
+    record = dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict())
+    if doc.deleted:
+        record["deleted"] = "yes: hidden from search and listing; `dossier restore` brings it back"
     click.echo(json.dumps(record, indent=2, ensure_ascii=False) if as_json else output.document(record))
 
 
@@ -101,7 +120,7 @@ def show(app: Dossier, doc_id, as_json):
 @with_dossier
 def get(app: Dossier, doc_id, target):
     """Write a document's original, byte for byte (nothing of a damaged one)."""
-    doc, path = app.original(doc_id)
+    doc, path = app.original(doc_id, ACTOR)
     to_stdout = target is None or str(target) == "-"
     with open(path, "rb") as src:
         if to_stdout:
@@ -131,7 +150,7 @@ def copy_hashing(src, dst) -> str:
 @with_dossier
 def link(app: Dossier, doc_id, other_id, link_type):
     """Link two stored documents."""
-    if not app.link(doc_id, other_id, link_type):
+    if not app.link(doc_id, other_id, link_type, actor=ACTOR):
         click.echo("already linked", err=True)
 
 
@@ -141,7 +160,7 @@ def link(app: Dossier, doc_id, other_id, link_type):
 @with_dossier
 def unlink(app: Dossier, doc_id, other_id):
     """Remove the links between two documents."""
-    if not app.unlink(doc_id, other_id):
+    if not app.unlink(doc_id, other_id, actor=ACTOR):
         fail(f"{doc_id} and {other_id} are not linked", PROBLEMS)
 
 
@@ -150,7 +169,7 @@ def unlink(app: Dossier, doc_id, other_id):
 @with_dossier
 def delete(app: Dossier, doc_id):
     """Hide a document from search and listing (restorable until purged)."""
-    app.delete(doc_id)
+    app.delete(doc_id, actor=ACTOR)
 
 
 @cli.command()
@@ -158,11 +177,11 @@ def delete(app: Dossier, doc_id):
 @with_dossier
 def restore(app: Dossier, doc_id):
     """Bring back a deleted document."""
-    app.restore(doc_id)
+    app.restore(doc_id, actor=ACTOR)
 
 
 @cli.command()
 @with_dossier
 def purge(app: Dossier):
     """Remove deleted documents and their originals for good."""
-    click.echo(f"purged {len(app.purge())} document(s)", err=True)
+    click.echo(f"purged {len(app.purge(actor=ACTOR))} document(s)", err=True)

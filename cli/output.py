@@ -5,7 +5,7 @@ import html
 import re
 import shlex
 
-from dossier.core import SearchResult
+from dossier.core import SearchResult, local_time
 
 _MARK = re.compile(r"</?mark>")
 
@@ -81,3 +81,19 @@ def edit_command(doc_id: str, differences) -> str:
 
 # The edit command's option for each field (lists take one option per value).
 EDIT_FLAGS = {"topics": "--topic", "people": "--person", "places": "--place"}
+
+
+def state_line(doc, office_zone) -> str:
+    """A document's id, state and its time: "g7d34mshd3  scheduled  December 2, 2026, 09:00 MST  Title"."""
+    when = {"scheduled": doc.publish_at, "published": doc.published_at, "withdrawn": doc.withdrawn_at}.get(doc.state)
+    return f"{doc.id:<12} {doc.state:<10} {local_time(when, office_zone) if when else '':<30} {doc.title}".rstrip()
+
+
+def audit_line(entry) -> str:
+    changes = ""
+    if entry.before or entry.after:
+        keys = sorted(set(entry.before or {}) | set(entry.after or {}))
+        changes = "  " + ", ".join(f"{k}: {_value((entry.before or {}).get(k))} -> {_value((entry.after or {}).get(k))}"
+                                   for k in keys)
+    note = f"  ({entry.note})" if entry.note else ""
+    return f"{entry.at}  {entry.actor:<24} {entry.action:<10} {entry.document_id or '-':<12}{changes}{note}".rstrip()

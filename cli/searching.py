@@ -9,7 +9,7 @@ import click
 from dossier.core import FACETS, MAX_PER_PAGE, SORTS, Dossier, SearchQuery
 
 from . import output
-from .app import cli, with_dossier
+from .app import ACTOR, cli, with_dossier
 
 
 def facet_options(func):
@@ -30,9 +30,10 @@ def facet_options(func):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_dossier
 def search(app: Dossier, query, date_from, date_to, sort, page, per_page, as_json, **facets):
-    """Full-text search with facet filters; QUERY uses Whoosh syntax (AND, OR, NOT, "phrase", field:value)."""
+    """Full-text search with facet filters; QUERY uses Whoosh syntax (AND, OR, NOT, "phrase", field:value).
+    Drafts and scheduled releases are found too (each hit names its state)."""
     filters = {name: list(values) for name, values in facets.items() if values}
     result = app.search(SearchQuery(text=query, filters=filters, sort=sort, page=page, per_page=per_page,
-                                    date_from=date_from, date_to=date_to))
+                                    date_from=date_from, date_to=date_to), ACTOR)
     click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json
                else output.search_table(result, shutil.get_terminal_size().columns))

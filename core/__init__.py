@@ -6,22 +6,25 @@ and the errors to map.
 """
 from dossier.indexer.schema import FACETS
 from dossier.indexer.search import MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
-from dossier.repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, TEXT_STATUSES, Document, Problem
+from dossier.repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, STATES, TEXT_STATUSES, AuditEntry, \
+    Document, Problem
 from dossier.uploads.bulk import Report
 from dossier.uploads.errors import CODES as REJECTION_CODES
 from dossier.uploads.intake import Upload
 from dossier.uploads.names import download_name
 
-from .adding import Added, Stored
+from .adding import Added, Release, Stored
 from .app import Dossier
 from .importing import entries_of
-from .errors import CoreError, CorruptOriginal, IndexLocked, Invalid, InvalidLink, InvalidMetadata, NotFound, \
-    QueryError, Refused, RepositoryError
+from .errors import Conflict, CoreError, CorruptOriginal, Forbidden, IndexLocked, Invalid, InvalidLink, \
+    InvalidMetadata, NotFound, QueryError, Refused, RepositoryError, Withdrawn
 from .settings import SETTINGS, Config, load_config
-from .visibility import PUBLIC, Viewer, staff
+from .times import local as local_time, parse_time
+from .visibility import OPERATOR, PUBLIC, ROLES, Viewer, staff
 
 __all__ = [
-    "Added", "Config", "CoreError", "CorruptOriginal", "Document", "Dossier", "EDITABLE_FIELDS", "FACETS",
+    "Added", "AuditEntry", "Conflict", "Forbidden", "OPERATOR", "ROLES", "Release", "STATES", "Withdrawn", "local_time", "parse_time",
+    "Config", "CoreError", "CorruptOriginal", "Document", "Dossier", "EDITABLE_FIELDS", "FACETS",
     "Hit", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES", "LIST_FIELDS",
     "MAX_PER_PAGE", "NotFound", "PUBLIC", "Problem", "QueryError", "REJECTION_CODES", "Refused", "Report",
     "RepositoryError", "SETTINGS", "SORTS", "SearchQuery", "SearchResult", "Stored", "TEXT_STATUSES", "Upload", "download_name", "entries_of",

@@ -21,8 +21,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dossier.repository.store import private_dir, private_file
 
+from .visibility import ROLES
+
 DB_NAME = "accounts.sqlite3"
 TOKEN_PREFIX = "dsr_"
+# A new account's role unless one is given: what every account could do before there were roles.
+DEFAULT_ROLE = "publisher"
 MIN_PASSWORD = 8
 MAX_NAME = 64
 # A session's last_seen is written at most this often (seconds), not on every
@@ -89,6 +93,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_user ON sessions(user_id)",
         "CREATE INDEX sessions_expires_at ON sessions(expires_at)",
     ),
+    # Roles: editor, publisher or admin (core.visibility.ROLES). Accounts from before roles
+    # could publish, so they become publishers.
+    (
+        "ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'publisher'",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -111,6 +120,11 @@ class NoSuchUser(AccountError):
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
 
 
 def _check_new_password(password: str) -> None:
@@ -170,17 +184,34 @@ class Accounts:
                 yield conn
 
     # -- users -----------------------------------------------------------------
-    def add_user(self, name: str, password: str) -> None:
+    def add_user(self, name: str, password: str, role: str = DEFAULT_ROLE) -> None:
         name = name.strip()
         if not name or len(name) > MAX_NAME or any(ch.isspace() or not ch.isprintable() for ch in name):
             raise AccountError(f"a user name is 1 to {MAX_NAME} printable characters without spaces")
+        _check_role(role)
         _check_new_password(password)
         try:
             with self._db() as db:
-                db.execute("INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           (secrets.token_hex(16), name, generate_password_hash(password), time.time()))
+                db.execute("INSERT INTO users (id, name, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?)",
+                           (secrets.token_hex(16), name, generate_password_hash(password), time.time(), role))
         except sqlite3.IntegrityError:
             raise AccountError(f"user {name!r} already exists") from None
+
+    def set_role(self, name: str, role: str) -> None:
+        _check_role(role)
+        with self._db() as db:
+            if db.execute("UPDATE users SET role = ? WHERE name = ?", (role, name)).rowcount == 0:
+                raise NoSuchUser(f"no such user: {name}")
+
+    def role(self, name: str) -> str | None:
+        """The account's role, or None when there is no such account."""
+        with self._db() as db:
+            row = db.execute("SELECT role FROM users WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def users_with_roles(self) -> list[tuple[str, str]]:
+        with self._db() as db:
+            return [(r[0], r[1]) for r in db.execute("SELECT name, role FROM users ORDER BY name")]
 
     def remove_user(self, name: str) -> None:
         """Remove the account; its sessions and tokens go with it (ON DELETE CASCADE)."""

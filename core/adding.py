@@ -7,14 +7,17 @@ refused part and why; bytes that were already stored say which details differ.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
-from dossier.repository import Document, Link, NewDocument, NotFound, Repository
+from dossier.repository import Audit, Document, Link, NewDocument, NotFound, Publication, Repository
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
-from .errors import Refused
+from .errors import Invalid, Refused
+from .times import iso
+from .visibility import OPERATOR, Viewer
 
 if TYPE_CHECKING:
     from .app import Dossier
@@ -34,17 +37,56 @@ class Added(NamedTuple):
     attachments: list[Stored]
 
 
+@dataclass(frozen=True)
+class Release:
+    """How a submission goes out: at once (published), kept back (draft), or at a time (scheduled)."""
+    state: str = "published"
+    publish_at: dt.datetime | None = None       # scheduled: when (aware)
+    override: str | None = None                  # a publisher's reason to publish despite redaction findings
+
+    def publication(self, now: dt.datetime) -> Publication:
+        if self.state == "scheduled":
+            return Publication("scheduled", publish_at=iso(self.publish_at))
+        if self.state == "published":
+            return Publication("published", published_at=iso(now))
+        return Publication("draft")
+
+
+RELEASE_STATES = ("published", "draft", "scheduled")
+
+
+def release_for(actor: Viewer, release: Release | None, now: dt.datetime) -> Release:
+    """The release as asked, checked against the actor's role; none asked: published for those who
+    may publish, a draft for the others."""
+    if release is None:
+        return Release() if actor.may("publish") else Release("draft")
+    if release.state not in RELEASE_STATES:
+        raise Invalid(f"state must be one of {', '.join(RELEASE_STATES)}, not {release.state!r}.", field="state")
+    if release.state == "scheduled":
+        if release.publish_at is None or release.publish_at <= now:
+            raise Invalid("A scheduled release needs a publication time to come (publish_at).", field="publish_at")
+        actor.require("schedule")
+    elif release.state == "published":
+        actor.require("publish")
+    return release
+
+
 def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-        *, first_kind: str | None = None) -> Added:
+        *, first_kind: str | None = None, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
     """Store a document (a release, typically) with its attachments, link them in order, index them."""
-    stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind)
+    actor.require("add")
+    now = app.now()
+    release = release_for(actor, release, now)
+    stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
+                        publication=release.publication(now), audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
     return Added(fresh[0], fresh[1:])
 
 
 def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Sequence[Upload] = (),
-               attach_ids: Sequence[str] = (), *, first_kind: str | None = None) -> list[Stored]:
+               attach_ids: Sequence[str] = (), *, first_kind: str | None = None,
+               publication: Publication | None = None, audit: Audit | None = None) -> list[Stored]:
     """The unit checked and stored, not yet indexed: Refused (nothing stored) if any part is refused,
     NotFound if an id to attach is not a stored document."""
     for doc_id in attach_ids:
@@ -56,7 +98,7 @@ def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Se
         raise refusal(exc, len(uploads)) from None
     try:
         links = [Link(0, position) for position in range(1, len(prepared))] + [Link(0, i) for i in attach_ids]
-        stored = repo.store_together([NewDocument(p.meta, p.spooled) for p in prepared], links)
+        stored = repo.store_together([NewDocument(p.meta, p.spooled) for p in prepared], links, publication, audit)
     finally:
         intake.discard(prepared)
     return [Stored(doc, created, {} if created else differences(doc, part))

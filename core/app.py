@@ -3,10 +3,13 @@
 The edges (the web app, the `dossier` command) open one ``Dossier`` per process,
 parse their input, call one method and render what it returns or map the error
 it raises (``core.errors``). Only this package changes state, and it keeps what
-is derived from the repository (the index) in step with every change.
+is derived from the repository (the index) in step with every change. Changes
+take the ``actor`` who makes them (their role decides what they may do; the
+audit log names them); reads take the ``viewer`` (``core.visibility``).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -15,23 +18,31 @@ from dossier.indexer.extract import ExtractionPool
 from dossier.indexer.index import Index
 from dossier.indexer.search import SearchQuery, SearchResult
 from dossier.indexer.sync import Indexer
-from dossier.repository import Document, Links, Problem, Repository
+from dossier.repository import AuditEntry, Document, Links, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, reading
-from .adding import Added
+from . import adding, demo, editing, importing, maintenance, publishing, reading
+from .adding import Added, Release
 from .settings import Config
-from .visibility import PUBLIC, Viewer
+from .times import UTC
+from .visibility import OPERATOR, PUBLIC, Viewer
 
 Progress = Callable[[int], None]
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(UTC)
 
 
 class Dossier:
-    def __init__(self, config: Config, *, catch_up: bool = True):
-        """Open the repository and the index; with ``catch_up``, index whatever a crash left
-        unindexed (or rebuild an index that had to be recreated) before anything else."""
+    def __init__(self, config: Config, *, catch_up: bool = True, clock: Clock = system_clock):
+        """Open the repository and the index; with ``catch_up``, publish what is due and index
+        whatever a crash left unindexed (or rebuild an index that had to be recreated) first.
+        ``clock``: the time it is (tests give their own)."""
         self.config = config
+        self.clock = clock
         self.repo = Repository(config.data_dir)
         self.index = Index.open(config.data_dir / "index", writer_timeout=config.writer_timeout)
         pool = partial(ExtractionPool, workers=config.extract_workers or None, time_limit=config.extract_timeout,
@@ -40,6 +51,9 @@ class Dossier:
         self.intake = Intake(self.repo, max_bytes=config.max_upload_bytes)
         if catch_up:
             maintenance.catch_up(self)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
 
     def close(self) -> None:
         self.indexer.close()
@@ -54,16 +68,19 @@ class Dossier:
 
     # ---- adding --------------------------------------------------------------------
     def add(self, upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-            *, first_kind: str | None = None) -> Added:
-        """A document (typically a release) with its attachments, stored as one unit and indexed."""
-        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind)
+            *, first_kind: str | None = None, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
+        """A document (typically a release) with its attachments, stored as one unit and indexed;
+        ``release``: its state (published now unless said otherwise, and the actor may)."""
+        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind, release=release, actor=actor)
 
-    def add_text(self, text: str, meta, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()) -> Added:
+    def add_text(self, text: str, meta, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
+                 *, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
         """A release typed rather than uploaded (kept as a .txt original), with its attachments."""
-        return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release")
+        return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release", release=release,
+                          actor=actor)
 
     def precheck(self, upload: Upload | None, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()
-                 ) -> tuple[list["Refused"], list[str]]:
+                 ) -> tuple[list, list[str]]:
         """What is wrong with a submission before its files are read, every part at once:
         (parts whose details cannot be stored, ids to attach that are no document)."""
         return adding.precheck(self.repo, [upload, *attachments], attach_ids)
@@ -71,25 +88,47 @@ class Dossier:
     def import_entries(self, entries: Iterable[Entry | Skip], progress: Progress | None = None) -> Report:
         return importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
 
-
     # ---- changing ------------------------------------------------------------------
-    def update(self, doc_id: str, changes) -> Document:
-        return editing.update(self, doc_id, changes)
+    def update(self, doc_id: str, changes, actor: Viewer = OPERATOR) -> Document:
+        return editing.update(self, doc_id, changes, actor)
 
-    def link(self, doc_id: str, other_id: str, link_type: str = "related") -> bool:
-        return editing.link(self, doc_id, other_id, link_type)
+    def link(self, doc_id: str, other_id: str, link_type: str = "related", actor: Viewer = OPERATOR) -> bool:
+        return editing.link(self, doc_id, other_id, link_type, actor)
 
-    def unlink(self, doc_id: str, other_id: str) -> int:
-        return editing.unlink(self, doc_id, other_id)
+    def unlink(self, doc_id: str, other_id: str, actor: Viewer = OPERATOR) -> int:
+        return editing.unlink(self, doc_id, other_id, actor)
 
-    def delete(self, doc_id: str) -> Document:
-        return editing.delete(self, doc_id)
+    def delete(self, doc_id: str, actor: Viewer = OPERATOR) -> Document:
+        return editing.delete(self, doc_id, actor)
 
-    def restore(self, doc_id: str) -> Document:
-        return editing.restore(self, doc_id)
+    def restore(self, doc_id: str, actor: Viewer = OPERATOR) -> Document:
+        return editing.restore(self, doc_id, actor)
 
-    def purge(self) -> list[Document]:
-        return editing.purge(self)
+    def purge(self, actor: Viewer = OPERATOR) -> list[Document]:
+        return editing.purge(self, actor)
+
+    # ---- publishing ----------------------------------------------------------------
+    def publish(self, doc_id: str, *, at: dt.datetime | None = None, override: str | None = None,
+                actor: Viewer = OPERATOR) -> list[Document]:
+        """The document and its attachments published now, or scheduled for ``at``."""
+        return publishing.publish(self, doc_id, actor, at=at, override=override)
+
+    def withdraw(self, doc_id: str, reason: str, actor: Viewer = OPERATOR) -> list[Document]:
+        return publishing.withdraw(self, doc_id, reason, actor)
+
+    def unschedule(self, doc_id: str, actor: Viewer = OPERATOR) -> list[Document]:
+        return publishing.to_draft(self, doc_id, actor)
+
+    def publish_due(self) -> list[str]:
+        return publishing.publish_due(self)
+
+    def seconds_to_next_release(self) -> float | None:
+        return publishing.seconds_to_next(self)
+
+    def audit_log(self, doc_id: str | None = None, *, viewer: Viewer = OPERATOR, limit: int = 100,
+                  before_id: int | None = None) -> list[AuditEntry]:
+        """Who did what, newest first: staff only."""
+        return reading.audit_log(self, doc_id, viewer, limit, before_id)
 
     # ---- reading -------------------------------------------------------------------
     def search(self, query: SearchQuery, viewer: Viewer = PUBLIC) -> SearchResult:
@@ -112,6 +151,15 @@ class Dossier:
 
     def bundle(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, list[tuple[Document, Path]]]:
         return reading.bundle(self, doc_id, viewer)
+
+    def released(self, viewer: Viewer = PUBLIC, *, kind: str | None = None, limit: int = 50,
+                 before: str | None = None) -> list[Document]:
+        """What the office published, newest publication first (feeds, "new releases")."""
+        return reading.released(self, viewer, kind=kind, limit=limit, before=before)
+
+    def unpublished(self, viewer: Viewer) -> list[Document]:
+        """Drafts and scheduled releases (staff only): what is being prepared."""
+        return reading.unpublished(self, viewer)
 
     # ---- keeping it whole ----------------------------------------------------------
     def reindex(self, progress: Progress | None = None) -> int:

@@ -1,51 +1,64 @@
-"""Changing what is stored: details, links, deletion. The index follows every change that it holds."""
+"""Changing what is stored: details, links, deletion. The index follows every change that it holds;
+the audit log names who made each one."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from dossier.repository import EDITABLE_FIELDS, Document
+from dossier.repository import EDITABLE_FIELDS, Audit, Document
 
 from .errors import Invalid
+from .times import iso
+from .visibility import Viewer
 
 if TYPE_CHECKING:
     from .app import Dossier
 
 
-def update(app: "Dossier", doc_id: str, changes: Mapping) -> Document:
+def _audit(app: "Dossier", actor: Viewer) -> Audit:
+    return Audit(actor.user, iso(app.now()))
+
+
+def update(app: "Dossier", doc_id: str, changes: Mapping, actor: Viewer) -> Document:
+    actor.require("edit")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}.", field=min(unknown))
-    app.repo.update(doc_id, changes)
+    app.repo.update(doc_id, changes, _audit(app, actor))
     app.indexer.index_ids([doc_id])
     return app.repo.get(doc_id, include_deleted=True)
 
 
-def link(app: "Dossier", doc_id: str, other_id: str, link_type: str) -> bool:
+def link(app: "Dossier", doc_id: str, other_id: str, link_type: str, actor: Viewer) -> bool:
     """True when the link is new. Links are not in the index: nothing to re-index."""
+    actor.require("link")
     app.repo.get(doc_id)
     app.repo.get(other_id)
-    return app.repo.link(doc_id, other_id, link_type)
+    return app.repo.link(doc_id, other_id, link_type, _audit(app, actor))
 
 
-def unlink(app: "Dossier", doc_id: str, other_id: str) -> int:
+def unlink(app: "Dossier", doc_id: str, other_id: str, actor: Viewer) -> int:
+    actor.require("link")
     app.repo.get(doc_id, include_deleted=True)
-    return app.repo.unlink(doc_id, other_id)
+    return app.repo.unlink(doc_id, other_id, audit=_audit(app, actor))
 
 
-def delete(app: "Dossier", doc_id: str) -> Document:
-    doc = app.repo.delete(doc_id)
+def delete(app: "Dossier", doc_id: str, actor: Viewer) -> Document:
+    actor.require("delete")
+    doc = app.repo.delete(doc_id, _audit(app, actor))
     app.indexer.index_ids([doc_id])
     return doc
 
 
-def restore(app: "Dossier", doc_id: str) -> Document:
+def restore(app: "Dossier", doc_id: str, actor: Viewer) -> Document:
+    actor.require("restore")
     app.repo.get(doc_id, include_deleted=True)
-    doc = app.repo.restore(doc_id)
+    doc = app.repo.restore(doc_id, _audit(app, actor))
     app.indexer.index_ids([doc_id])
     return doc
 
 
-def purge(app: "Dossier") -> list[Document]:
-    purged = app.repo.purge()
+def purge(app: "Dossier", actor: Viewer) -> list[Document]:
+    actor.require("purge")
+    purged = app.repo.purge(_audit(app, actor))
     app.index.delete([d.id for d in purged])
     return purged

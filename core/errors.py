@@ -5,8 +5,8 @@ from __future__ import annotations
 from dossier.indexer.errors import IndexLocked, QueryError
 from dossier.repository import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
 
-__all__ = ["CoreError", "CorruptOriginal", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "NotFound",
-           "QueryError", "Refused", "RepositoryError"]
+__all__ = ["Conflict", "CoreError", "CorruptOriginal", "Forbidden", "IndexLocked", "Invalid", "InvalidLink",
+           "InvalidMetadata", "NotFound", "QueryError", "Refused", "RepositoryError", "Withdrawn"]
 
 
 class CoreError(Exception):
@@ -24,6 +24,31 @@ class Refused(CoreError):
         self.code, self.message, self.part, self.filename, self.field = code, message, part, filename, field
         self.reason = reason or message         # what is wrong, in words that follow the file's name
         self.detail = detail or self.reason     # for a field at fault: what is wrong with it
+
+
+class Forbidden(CoreError):
+    """The viewer's role does not allow this change (an editor publishing, say)."""
+
+    def __init__(self, message: str, *, action: str):
+        super().__init__(message)
+        self.message, self.action = message, action
+
+
+class Conflict(CoreError):
+    """The change cannot be made in the document's present state: ``code`` says why
+    (``redaction_findings``: text can be copied out from under black boxes)."""
+
+    def __init__(self, code: str, message: str, **details):
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details
+
+
+class Withdrawn(CoreError):
+    """The document was withdrawn: the public sees only this notice of it."""
+
+    def __init__(self, doc):
+        super().__init__(f"{doc.id} was withdrawn on {doc.withdrawn_at}: {doc.withdrawn_reason}")
+        self.document = doc
 
 
 class Invalid(CoreError):

@@ -1,13 +1,15 @@
 """Reading: search, a document, its links, its pages with a query's matches, its original."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier.indexer.search import SearchQuery, SearchResult
-from dossier.repository import Document, LinkedDocument, Links, NotFound
+from dossier.repository import AuditEntry, Document, LinkedDocument, Links, NotFound
 
-from .visibility import Viewer, may_see
+from .errors import Forbidden, Withdrawn
+from .visibility import Viewer, may_see, withdrawn
 
 if TYPE_CHECKING:
     from .app import Dossier
@@ -16,13 +18,17 @@ LINK_NAMES = ("attachments", "attached_to", "related")
 
 
 def search(app: "Dossier", query: SearchQuery, viewer: Viewer) -> SearchResult:
-    # The index holds what the public may see, and no more.
-    return app.index.search(query)
+    """Staff search everything that is not deleted; the public only what is published (the index
+    holds both, and counts, shows and suggests only the rows the viewer may see)."""
+    return app.index.search(dataclasses.replace(query, everything=viewer.staff))
 
 
 def document(app: "Dossier", doc_id: str, viewer: Viewer) -> Document:
-    """The document, or NotFound when this viewer may not see it (as if it did not exist)."""
+    """The document; NotFound when this viewer may not see it (as if it did not exist); Withdrawn
+    (carrying the notice) when the public asks for a withdrawn one."""
     doc = app.repo.get(doc_id, include_deleted=True)
+    if withdrawn(doc, viewer):
+        raise Withdrawn(doc)
     if not may_see(doc, viewer):
         raise NotFound(doc_id)
     return doc
@@ -37,7 +43,7 @@ def links(app: "Dossier", doc_id: str, viewer: Viewer) -> dict[str, list[Documen
         for entry in getattr(summary, name):
             try:
                 docs.append(document(app, entry.id, viewer))
-            except NotFound:
+            except (NotFound, Withdrawn):
                 continue
         out[name] = docs
     return out
@@ -67,3 +73,21 @@ def bundle(app: "Dossier", doc_id: str, viewer: Viewer) -> tuple[Document, list[
     doc = document(app, doc_id, viewer)
     members = [doc, *links(app, doc.id, viewer)["attachments"]]
     return doc, [(member, app.repo.verified_original(member)) for member in members]
+
+
+def released(app: "Dossier", viewer: Viewer, *, kind: str | None, limit: int, before: str | None) -> list[Document]:
+    """Published documents, newest publication first; ``before``: a publication time to page back from."""
+    return [d for d in app.repo.released(kind=kind, limit=limit, before=before) if may_see(d, viewer)]
+
+
+def unpublished(app: "Dossier", viewer: Viewer) -> list[Document]:
+    if not viewer.staff:
+        raise Forbidden("Drafts are for staff only.", action="drafts")
+    return app.repo.unpublished()
+
+
+def audit_log(app: "Dossier", doc_id: str | None, viewer: Viewer, limit: int, before_id: int | None
+              ) -> list[AuditEntry]:
+    if not viewer.staff:
+        raise Forbidden("The audit log is for staff only.", action="audit")
+    return app.repo.audit_log(doc_id, limit=limit, before_id=before_id)

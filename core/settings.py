@@ -9,6 +9,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from .times import zone
 
 
 def default_data_dir() -> Path:
@@ -22,6 +25,11 @@ def proxy_address(value: str) -> str:
     if value != "*":
         ipaddress.ip_address(value)   # ValueError if not an address
     return value
+
+
+def time_zone(value: str) -> str:
+    zone(value.strip())        # ValueError if not a zone
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trusted_proxies", "DOSSIER_TRUSTED_PROXIES", "", proxy_address,
             "address of the reverse proxy whose `X-Forwarded-Proto`, `-Host`, `-Port` and `-For` headers `dossier serve` "
             "believes (`*`: any peer); empty: nobody's (`DOSSIER_BASE_URL`, when set, wins over both)"),
+    Setting("timezone", "DOSSIER_TIMEZONE", "UTC", time_zone,
+            "the office's time zone (e.g. `America/Denver`): embargo times are typed and shown in it"),
+    Setting("preview_hours", "DOSSIER_PREVIEW_HOURS", 72, int,
+            "hours a shared preview link of an unpublished release keeps working"),
 )
 
 
@@ -65,10 +77,16 @@ class Config:
     writer_timeout: float = 60.0
     base_url: str = ""
     trusted_proxies: str = ""
+    timezone: str = "UTC"
+    preview_hours: int = 72
 
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 2**20
+
+    @property
+    def office_zone(self) -> ZoneInfo:
+        return zone(self.timezone)
 
 
 def load_config(overrides: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None) -> Config:

@@ -74,10 +74,13 @@ class _SegmentArrays:
                 self.codes[facet] = array("i", (interner.code(facet, raw) if raw else 0 for raw in raws))
         self.dates = array("i")          # yyyymmdd, 0 when undated
         self.added = array("q")          # microseconds
+        self.public = array("B")         # 1: the public may see it
         self.ids: list[str] = []         # the repository ids: the last tie-break of every sort
         if docnums:
             dates = reader.column_reader("date_num", translate=False)
             added = reader.column_reader("added_num", translate=False)
+            public = reader.column_reader("public", translate=False)
+            self.public.extend(map(public.__getitem__, docnums))
             ids = reader.column_reader("id", translate=False)
             self.dates.extend(map(dates.__getitem__, docnums))
             self.added.extend(map(added.__getitem__, docnums))
@@ -112,6 +115,7 @@ class View:
                 self.owner[facet] = np.repeat(np.arange(n), lengths)
         self.dates = _join([seg.dates for seg, _ in segments], np.int32)
         self.added = _join([seg.added for seg, _ in segments], np.int64)
+        self.public = _join([seg.public for seg, _ in segments], np.uint8).astype(bool)
         self.ids: list[str] = [i for seg, _ in segments for i in seg.ids]
 
     # ---- masks -------------------------------------------------------------------

@@ -31,7 +31,7 @@ class HitBuilder:
                 snip = snippet(text, terms, analyzer)
             hits.append(Hit(id=fields["id"], kind=fields.get("kind", ""), title=fields.get("title", ""),
                             date=fields.get("date"), office=fields.get("office"), snippet=snip,
-                            pages=pages))
+                            pages=pages, state=fields.get("state", "published"), publish_at=fields.get("publish_at")))
         return hits
 
     def _pages(self, docnum: int, page_starts) -> tuple[tuple[int, ...], int | None]:

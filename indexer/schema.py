@@ -19,7 +19,7 @@ from whoosh.support.charset import accent_map
 
 from .paged import PagedTextField
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place")
 MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
@@ -159,6 +159,11 @@ def build_schema() -> fields.Schema:
         # The repository document id.
         id=fields.ID(stored=True, sortable=True),
         page_count=fields.STORED(),
+        # The publication state (stored: staff see it on results), and 1 when the public may
+        # see the document: searches for the public count and show only those.
+        state=fields.STORED(),
+        publish_at=fields.STORED(),
+        public=fields.COLUMN(columns.NumericColumn("B", default=0)),
         title=fields.TEXT(stored=True, **text),
         # doc only: full text (stored: the first STORED_TEXT_CHARS, for snippets)
         text=PagedTextField(stored=True, **text),

@@ -26,6 +26,7 @@ class SearchQuery:
     per_page: int = 10                               # 1..100
     date_from: str | None = None                     # YYYY-MM-DD, inclusive
     date_to: str | None = None                       # YYYY-MM-DD, inclusive
+    everything: bool = False                         # also what the public may not see (for staff)
 
     def validated(self) -> "SearchQuery":
         """This query with per_page clamped and filters normalised to
@@ -55,7 +56,7 @@ class SearchQuery:
         return SearchQuery(
             text=self.text, filters=MappingProxyType(filters), sort=self.sort, page=self.page,
             per_page=self.per_page,
-            date_from=self.date_from or None, date_to=self.date_to or None,
+            date_from=self.date_from or None, date_to=self.date_to or None, everything=bool(self.everything),
         )
 
 
@@ -78,10 +79,12 @@ class Hit:
     office: str | None
     snippet: str                      # HTML: escaped text, matches in <mark>
     pages: tuple[int, ...]            # 1-based PDF pages the query matches
+    state: str = "published"          # draft, scheduled: only in staff searches
+    publish_at: str | None = None
 
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "date": self.date,
-                "office": self.office, "snippet": self.snippet, "pages": list(self.pages)}
+                "office": self.office, "snippet": self.snippet, "pages": list(self.pages), "state": self.state}
 
 
 @dataclass(frozen=True)

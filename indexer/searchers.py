@@ -11,7 +11,7 @@ from .schema import FACETS
 from .writer import WRITER_DELAY
 
 _OPEN_RETRIES = 10
-_EAGER_COLUMNS = (*FACETS, "date_num", "added_num", "id")
+_EAGER_COLUMNS = (*FACETS, "date_num", "added_num", "public", "id")
 _SCORED_FIELDS = ("title", "text", "meta", "words")
 
 

@@ -82,11 +82,15 @@ class Search:
         self.dates = (view.date_mask(_date_int(q.date_from, 0), _date_int(q.date_to, 99_999_999))
                       if q.date_from or q.date_to else None)
         self.filters = {name: view.facet_mask(name, values) for name, values in q.filters.items()}
+        # Unless the query is for staff, rows the public may not see are not there at all:
+        # not in the total, the facet counts, the hits, nor what "did you mean" may offer.
+        self.visible = None if q.everything else view.public
 
     def _allowed(self, without: str | None = None) -> np.ndarray | None:
-        """Rows within the date range and every filter except ``without``."""
+        """Rows the query may see, within the date range and every filter except ``without``."""
         masks = [m for name, m in self.filters.items() if name != without]
-        return _all(masks + ([self.dates] if self.dates is not None else []))
+        extra = [m for m in (self.dates, self.visible) if m is not None]
+        return _all(masks + extra)
 
     def _matching(self, user: UserQuery | None) -> np.ndarray | None:
         """Rows the text query matches (None: no text query, every row)."""

@@ -3,12 +3,14 @@
 Imports nothing else of Dossier's.
 """
 from .errors import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
-from .models import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, TEXT_STATUSES, Document, LinkedDocument, Links
+from .models import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, STATES, TEXT_STATUSES, Document, LinkedDocument, Links
 from .repo import Problem, Repository, SpooledFile
+from .audit import Audit, AuditEntry
+from .publication import Publication
 from .units import Link, NewDocument
 
 __all__ = [
-    "CorruptOriginal", "Document", "EDITABLE_FIELDS", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES",
-    "LIST_FIELDS", "Link", "LinkedDocument", "Links", "NewDocument", "NotFound", "Problem", "Repository",
-    "RepositoryError", "SpooledFile", "TEXT_STATUSES",
+    "Audit", "AuditEntry", "CorruptOriginal", "Document", "EDITABLE_FIELDS", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES",
+    "LIST_FIELDS", "Link", "LinkedDocument", "Links", "NewDocument", "NotFound", "Problem", "Publication", "Repository",
+    "RepositoryError", "STATES", "SpooledFile", "TEXT_STATUSES",
 ]

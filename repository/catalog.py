@@ -31,6 +31,9 @@ def row_to_document(row: sqlite3.Row) -> Document:
         values[name] = tuple(valid_text(v) for v in _json_list(values[name]) if isinstance(v, str))
     values["deleted"] = values.pop("deleted_at") is not None
     values["indexed"] = bool(values["indexed"])
+    findings = values.get("redaction_findings")
+    values["redaction_findings"] = None if findings is None else tuple(
+        (int(f["page"]), valid_text(str(f["text"]))) for f in _json_list(findings) if isinstance(f, dict))
     return Document(**values)
 
 

@@ -58,6 +58,37 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE documents ADD COLUMN index_error TEXT;
     """,
+    # Publication: every document is a draft, scheduled (publish_at, UTC), published (since
+    # published_at) or withdrawn (withdrawn_at, with a public reason). What was stored before
+    # was published when it was added. redaction_findings: JSON [{"page", "text"}] of text under
+    # opaque boxes, NULL until checked. The audit log is append-only (triggers refuse the rest).
+    """
+    ALTER TABLE documents ADD COLUMN state TEXT NOT NULL DEFAULT 'published'
+        CHECK (state IN ('draft', 'scheduled', 'published', 'withdrawn'));
+    ALTER TABLE documents ADD COLUMN publish_at TEXT;
+    ALTER TABLE documents ADD COLUMN published_at TEXT;
+    UPDATE documents SET published_at = added_at;
+    ALTER TABLE documents ADD COLUMN withdrawn_at TEXT;
+    ALTER TABLE documents ADD COLUMN withdrawn_reason TEXT;
+    ALTER TABLE documents ADD COLUMN redaction_findings TEXT;
+    CREATE INDEX documents_due ON documents (publish_at) WHERE state = 'scheduled';
+    CREATE INDEX documents_published_at ON documents (published_at) WHERE state = 'published';
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        document_id TEXT,
+        before      TEXT,
+        after       TEXT,
+        note        TEXT
+    );
+    CREATE INDEX audit_document ON audit (document_id, id);
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -76,6 +107,20 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def statements(script: str) -> list[str]:
+    """The statements of a script, split where SQLite says one is complete (a trigger's
+    body holds semicolons of its own)."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return [s for s in out if s.rstrip(";").strip()]
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
@@ -88,9 +133,8 @@ def migrate(conn: sqlite3.Connection) -> None:
         # Another process may have migrated while we waited for the lock.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for script in MIGRATIONS[version:]:
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(script):
+                conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

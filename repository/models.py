@@ -15,6 +15,7 @@ TEXT_STATUSES = (
     "not_applicable",  # images: only their metadata is searchable
 )
 LIST_FIELDS = ("topics", "people", "places")
+STATES = ("draft", "scheduled", "published", "withdrawn")
 # Bookkeeping, not part of the document's public record.
 INTERNAL_FIELDS = ("deleted", "indexed", "index_error")
 # Metadata a person (or a manifest) may set; the rest is derived from the file.
@@ -48,6 +49,18 @@ class Document:
     deleted: bool = False
     indexed: bool = False
     index_error: str | None = None   # why the index could not take it (catch-up skips it until it changes)
+    state: str = "published"         # draft, scheduled, published or withdrawn
+    publish_at: str | None = None    # scheduled: when it goes out (ISO 8601, UTC)
+    published_at: str | None = None  # when it became public (ISO 8601, UTC)
+    withdrawn_at: str | None = None
+    withdrawn_reason: str | None = None
+    # Text that lies under opaque boxes and can be copied out: ((page, text), ...);
+    # None until checked, () when checked and clean.
+    redaction_findings: tuple[tuple[int, str], ...] | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.state == "published" and not self.deleted
 
     @property
     def year(self) -> str:
@@ -58,6 +71,8 @@ class Document:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in INTERNAL_FIELDS}
         for name in LIST_FIELDS:
             out[name] = list(out[name])
+        if self.redaction_findings is not None:
+            out["redaction_findings"] = [{"page": page, "text": text} for page, text in self.redaction_findings]
         return out
 
     def with_changes(self, **changes) -> "Document":

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from . import db
-from .catalog import Catalog, transaction
+from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
 from .models import Document, Links
 from .store import OriginalStore, private_dir, private_file
+from .audit import Audit, AuditEntry, entries as audit_entries, log
+from .publication import Publication, due, next_due, released, set_findings, set_publication, unpublished
 from .units import Link, NewDocument, recover, store_together
 
 DB_NAME = "dossier.sqlite3"
@@ -65,10 +67,11 @@ class Repository:
             self._local.conn = None
 
     # -- adding ----------------------------------------------------------------
-    def store_together(self, documents: Sequence[NewDocument], links: Sequence[Link] = ()
+    def store_together(self, documents: Sequence[NewDocument], links: Sequence[Link] = (),
+                       publication: Publication | None = None, audit: Audit | None = None
                        ) -> list[tuple[Document, bool]]:
         """Every document and link, or none (see ``repository.units``): (document, created) each."""
-        return store_together(self, documents, links)
+        return store_together(self, documents, links, publication, audit)
 
     def add(self, meta: Mapping, spooled: SpooledFile) -> tuple[Document, bool]:
         """One document stored on its own: (document, created)."""
@@ -98,13 +101,18 @@ class Repository:
         return self.originals.verified(doc.sha256)
 
     # -- changing --------------------------------------------------------------
-    def update(self, doc_id: str, raw_changes: Mapping) -> Document:
+    def update(self, doc_id: str, raw_changes: Mapping, audit: Audit | None = None) -> Document:
         changes = clean_metadata(raw_changes, partial=True)
         for required in ("kind", "title"):
             if required in changes and not changes[required]:
                 raise InvalidMetadata(required, "cannot be empty")
         with transaction(self.catalog.conn) as conn:
-            Catalog(conn).update(doc_id, changes)
+            catalog = Catalog(conn)
+            old = catalog.get(doc_id, include_deleted=True)
+            catalog.update(doc_id, changes)
+            before = {k: _plain(getattr(old, k)) for k in changes if getattr(old, k) != changes[k]}
+            if before:
+                log(conn, audit, "update", doc_id, before, {k: _plain(changes[k]) for k in before})
         return self.get(doc_id, include_deleted=True)
 
     def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None = None,
@@ -122,34 +130,75 @@ class Repository:
         with transaction(self.catalog.conn) as conn:
             Catalog(conn).set_texts(items)
 
-    def link(self, source_id: str, target_id: str, link_type: str = "related") -> bool:
+    def link(self, source_id: str, target_id: str, link_type: str = "related", audit: Audit | None = None) -> bool:
         with transaction(self.catalog.conn) as conn:
-            return Catalog(conn).add_link(source_id, target_id, link_type)
+            added = Catalog(conn).add_link(source_id, target_id, link_type)
+            if added:
+                log(conn, audit, "link", source_id, None, {"type": link_type, "to": target_id})
+            return added
 
-    def unlink(self, a: str, b: str, link_type: str | None = None) -> int:
+    def unlink(self, a: str, b: str, link_type: str | None = None, audit: Audit | None = None) -> int:
         with transaction(self.catalog.conn) as conn:
-            return Catalog(conn).remove_link(a, b, link_type)
+            removed = Catalog(conn).remove_link(a, b, link_type)
+            if removed:
+                log(conn, audit, "unlink", a, {"to": b}, None)
+            return removed
 
-    def delete(self, doc_id: str) -> Document:
+    def delete(self, doc_id: str, audit: Audit | None = None) -> Document:
         with transaction(self.catalog.conn) as conn:
             Catalog(conn).set_deleted(doc_id, True)
+            log(conn, audit, "delete", doc_id)
         return self.get(doc_id, include_deleted=True)
 
-    def restore(self, doc_id: str) -> Document:
+    def restore(self, doc_id: str, audit: Audit | None = None) -> Document:
         with transaction(self.catalog.conn) as conn:
             Catalog(conn).set_deleted(doc_id, False)
+            log(conn, audit, "restore", doc_id)
         return self.get(doc_id)
 
-    def purge(self) -> list[Document]:
+    def purge(self, audit: Audit | None = None) -> list[Document]:
         """Remove deleted documents and their originals for good."""
         purged = []
         for doc in self.catalog.deleted():
             with transaction(self.catalog.conn) as conn:
                 Catalog(conn).remove(doc.id)
+                log(conn, audit, "purge", doc.id, {"title": doc.title, "sha256": doc.sha256}, None)
             if self.catalog.count_sha256(doc.sha256) == 0:
                 self.originals.remove(doc.sha256)
             purged.append(doc)
         return purged
+
+    # -- publication -----------------------------------------------------------
+    def set_publication(self, doc_ids: Sequence[str], publication: Publication, action: str,
+                        audit: Audit | None = None) -> list[Document]:
+        """Every one of ``doc_ids`` to one state, in ONE transaction, each change in the audit log."""
+        with transaction(self.catalog.conn) as conn:
+            catalog = Catalog(conn)
+            before = {doc_id: catalog.get(doc_id, include_deleted=True) for doc_id in doc_ids}
+            set_publication(conn, doc_ids, publication)
+            for doc_id, old in before.items():
+                log(conn, audit, action, doc_id, _state(old), _state(catalog.get(doc_id, include_deleted=True)))
+        return [self.get(doc_id, include_deleted=True) for doc_id in doc_ids]
+
+    def released(self, *, kind: str | None = None, limit: int = 50, before: str | None = None) -> list[Document]:
+        return [row_to_document(r) for r in released(self.catalog.conn, kind=kind, limit=limit, before=before)]
+
+    def unpublished(self, limit: int = 500) -> list[Document]:
+        return [row_to_document(r) for r in unpublished(self.catalog.conn, limit)]
+
+    def due(self, now: str) -> list[str]:
+        return due(self.catalog.conn, now)
+
+    def next_due(self) -> str | None:
+        return next_due(self.catalog.conn)
+
+    def set_redaction_findings(self, doc_id: str, findings: Sequence[tuple[int, str]]) -> None:
+        with transaction(self.catalog.conn) as conn:
+            set_findings(conn, doc_id, findings)
+
+    def audit_log(self, doc_id: str | None = None, *, limit: int = 100, before_id: int | None = None
+                  ) -> list[AuditEntry]:
+        return audit_entries(self.catalog.conn, doc_id, limit=limit, before_id=before_id)
 
     # -- indexing state --------------------------------------------------------
     def unindexed_ids(self) -> list[str]:
@@ -212,3 +261,11 @@ class Repository:
             except FileNotFoundError:
                 pass  # another process swept or stored it meanwhile
         return removed
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _state(doc: Document) -> dict:
+    return {"state": doc.state, "publish_at": doc.publish_at, "withdrawn_reason": doc.withdrawn_reason}

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .catalog import Catalog, transaction
+from .audit import Audit, log
+from .catalog import Catalog, now, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
 from .models import Document
+from .publication import Publication, set_publication
 from .store import SHA256
 
 if TYPE_CHECKING:
@@ -45,14 +47,17 @@ class Link:
     type: str = "attachment"
 
 
-def store_together(repo: "Repository", documents: Sequence[NewDocument],
-                   links: Sequence[Link] = ()) -> list[tuple[Document, bool]]:
+def store_together(repo: "Repository", documents: Sequence[NewDocument], links: Sequence[Link] = (),
+                   publication: Publication | None = None, audit: Audit | None = None
+                   ) -> list[tuple[Document, bool]]:
     """Store every document and link, or none: (document, created) per document, in order.
 
-    Bytes already stored are that document (created False; its metadata kept, a
-    deleted one restored, a damaged original repaired by the new copy); the same
+    New documents take ``publication``'s state (none given: published now). Bytes already stored are that document
+    (created False; its metadata kept, a deleted one restored, a damaged original
+    repaired by the new copy), and a unit that is published publishes them too; the same
     bytes twice in one unit are one document."""
     metas = [_checked(doc.meta) for doc in documents]
+    publication = publication or Publication("published", published_at=now())
     sha256s = [doc.spooled.sha256 for doc in documents]
     journal = Journal.start(repo.tmp_dir, sha256s)
     try:
@@ -60,8 +65,14 @@ def store_together(repo: "Repository", documents: Sequence[NewDocument],
             repo.originals.put(doc.spooled.path, doc.spooled.sha256)
         with transaction(repo.catalog.conn) as conn:
             catalog = Catalog(conn)
-            stored = [_insert(catalog, meta, doc.spooled) for meta, doc in zip(metas, documents)]
+            stored = [_insert(catalog, meta, doc.spooled, publication) for meta, doc in zip(metas, documents)]
             ids = [d.id for d, _ in stored]
+            if publication.state == "published":
+                held_back = [d.id for d, created in stored if not created and d.state in ("draft", "scheduled")]
+                set_publication(conn, list(dict.fromkeys(held_back)), publication)
+            for doc, created in stored:
+                if created:
+                    log(conn, audit, "add", doc.id, None, {"title": doc.title, "kind": doc.kind, "state": doc.state})
             for link in links:
                 source, target = (ids[r] if isinstance(r, int) else r for r in (link.source, link.target))
                 if source != target:
@@ -82,7 +93,8 @@ def _checked(meta: Mapping) -> dict:
     return clean
 
 
-def _insert(catalog: Catalog, meta: dict, spooled: "SpooledFile") -> tuple[Document, bool]:
+def _insert(catalog: Catalog, meta: dict, spooled: "SpooledFile", publication: Publication
+            ) -> tuple[Document, bool]:
     # Inside the transaction, which holds SQLite's write lock: no other process can store
     # the same bytes between this look-up and the insert.
     existing = catalog.find_by_sha256(spooled.sha256)
@@ -90,8 +102,8 @@ def _insert(catalog: Catalog, meta: dict, spooled: "SpooledFile") -> tuple[Docum
         if existing.deleted:
             catalog.set_deleted(existing.id, False)
         return existing, False
-    return catalog.insert(meta, sha256=spooled.sha256, size=spooled.size, mime=spooled.mime,
-                          filename=spooled.filename), True
+    return catalog.insert({**meta, **publication.row()}, sha256=spooled.sha256, size=spooled.size,
+                          mime=spooled.mime, filename=spooled.filename), True
 
 
 class Journal:

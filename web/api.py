@@ -9,8 +9,8 @@ import json
 
 from flask import Blueprint, g, request, url_for
 
-from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Invalid, InvalidLink, InvalidMetadata, NotFound, QueryError, \
-    Refused, Upload
+from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Conflict, Forbidden, Invalid, InvalidLink, InvalidMetadata, \
+    NotFound, QueryError, Refused, Release, Upload, Withdrawn, parse_time
 
 from . import security
 from .sessions import accounts
@@ -55,6 +55,23 @@ def _bad_link(exc: InvalidLink):
     return json_error(400, "invalid_link", str(exc))
 
 
+@bp.errorhandler(Forbidden)
+def _forbidden(exc: Forbidden):
+    return json_error(403, "forbidden", exc.message)
+
+
+@bp.errorhandler(Conflict)
+def _conflict(exc: Conflict):
+    return json_error(409, exc.code, exc.message, **exc.details)
+
+
+@bp.errorhandler(Withdrawn)
+def _withdrawn(exc: Withdrawn):
+    doc = exc.document
+    return json_error(410, "withdrawn", f"This document was withdrawn: {doc.withdrawn_reason}",
+                      id=doc.id, title=doc.title, withdrawn_at=doc.withdrawn_at, reason=doc.withdrawn_reason)
+
+
 @bp.errorhandler(Refused)
 def _refused(exc: Refused):
     """Nothing was stored: the code, which part was refused (0: the document, 1..: attachments) and why."""
@@ -62,34 +79,58 @@ def _refused(exc: Refused):
     return json_error(REFUSED_STATUS.get(exc.code, 400), exc.code, exc.message, **extra)
 
 
+def bearer() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def use_token(token: str) -> None:
+    """g.api_user and g.api_role from a valid token; a bad one counts against the address."""
+    addr_key = f"token:addr:{request.remote_addr}"
+    if security.limited(accounts(), addr_key, security.TOKEN_PER_ADDRESS):
+        raise ApiError(429, "rate_limited", "Too many requests with a bad token; try again later.")
+    g.api_user = accounts().user_for_token(token)
+    if g.api_user is None:
+        accounts().record_failure(addr_key)
+        raise ApiError(401, "invalid_token", "This API token is not valid (revoked, or its user removed).")
+    g.api_role = accounts().role(g.api_user)
+
+
+@bp.before_request
+def reads_with_a_token():
+    """Reads are public; with a token they are the token user's (drafts included)."""
+    token = bearer()
+    if token and request.method in ("GET", "HEAD"):
+        use_token(token)
+
+
 def token_required(view):
     """Bearer tokens only: a browser's session cookie never authorises an API write (no CSRF there)."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        addr_key = f"token:addr:{request.remote_addr}"
-        if security.limited(accounts(), addr_key, security.TOKEN_PER_ADDRESS):
-            raise ApiError(429, "rate_limited", "Too many requests with a bad token; try again later.")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer()
+        if token is None:
             if g.get("user"):
                 raise ApiError(403, "forbidden", "The API takes an API token (Authorization: Bearer ...), "
                                                  "not a browser session.")
             raise ApiError(401, "unauthorized", "This needs an API token: Authorization: Bearer <token>.")
-        g.api_user = accounts().user_for_token(token.strip())
-        if g.api_user is None:
-            accounts().record_failure(addr_key)
-            raise ApiError(401, "invalid_token", "This API token is not valid (revoked, or its user removed).")
+        use_token(token)
         return view(*args, **kwargs)
     return wrapped
 
 
 def document_record(doc_id: str, **extra) -> dict:
-    doc = dossier().document(doc_id, viewer())
-    links = dossier().link_summary(doc_id, viewer()).to_dict()
+    """The document as JSON. What lies under bad redactions is for staff only."""
+    who = viewer()
+    doc = dossier().document(doc_id, who)
+    links = dossier().link_summary(doc_id, who).to_dict()
     for entries in links.values():
         for entry in entries:
             entry["url"] = url_for("api.document", doc_id=entry["id"], _external=True)
-    return dict(doc.to_dict(), links=links, url=url_for("documents.show", doc_id=doc.id, _external=True),
+    record = doc.to_dict()
+    if not who.staff:
+        record["redaction_findings"] = None
+    return dict(record, links=links, url=url_for("documents.show", doc_id=doc.id, _external=True),
                 download_url=url_for("documents.original", doc_id=doc.id, _external=True), **extra)
 
 
@@ -143,16 +184,29 @@ def create():
     meta, file = form_metadata(request.form), request.files.get("file")
     attach_ids = [i for v in request.form.getlist("attach_ids") for i in v.replace(",", " ").split()]
     attachments = attachment_uploads()
+    release, actor = release_of(request.form), viewer()
     if file is not None and file.filename:
-        main, parts = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids)
+        main, parts = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids, release=release,
+                                    actor=actor)
     elif request.form.get("text", "").strip():
-        main, parts = dossier().add_text(request.form["text"], meta, attachments, attach_ids)
+        main, parts = dossier().add_text(request.form["text"], meta, attachments, attach_ids, release=release,
+                                         actor=actor)
     else:
         raise ApiError(400, "bad_request", "Send the document as a `file` part (or a release as `text`).")
     record = document_record(main.document.id, duplicate=not main.created, differences=differences(main),
                              attachments=[{"id": p.document.id, "duplicate": not p.created,
                                            "differences": differences(p)} for p in parts])
     return record, 201 if main.created else 200
+
+
+def release_of(form) -> Release | None:
+    """``state`` (published, draft or scheduled) and ``publish_at`` (ISO 8601; without an offset, the
+    office's time zone); neither: published, for a token that may publish."""
+    state, at = form.get("state", "").strip(), form.get("publish_at", "").strip()
+    if not state and not at:
+        return None
+    when = parse_time(at, dossier().config.office_zone) if at else None
+    return Release(state or "scheduled", when, form.get("override") or None)
 
 
 def differences(stored) -> dict:
@@ -170,7 +224,7 @@ def update(doc_id: str):
     changes = request.get_json(silent=True)
     if not isinstance(changes, dict):
         raise ApiError(400, "bad_request", "Send a JSON object of the fields to change.")
-    dossier().update(doc_id, changes)
+    dossier().update(doc_id, changes, actor=viewer())
     return document_record(doc_id)
 
 
@@ -180,14 +234,14 @@ def add_link(doc_id: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
         raise ApiError(400, "bad_request", 'Send {"id": "<other document>", "type": "related" or "attachment"}.')
-    added = dossier().link(doc_id, body["id"], body.get("type", "related"))
+    added = dossier().link(doc_id, body["id"], body.get("type", "related"), actor=viewer())
     return document_record(doc_id), 201 if added else 200
 
 
 @bp.delete("/documents/<doc_id>/links/<other_id>")
 @token_required
 def remove_link(doc_id: str, other_id: str):
-    if not dossier().unlink(doc_id, other_id):
+    if not dossier().unlink(doc_id, other_id, actor=viewer()):
         raise ApiError(404, "not_found", f"{doc_id} and {other_id} are not linked.")
     return document_record(doc_id)
 
@@ -195,5 +249,32 @@ def remove_link(doc_id: str, other_id: str):
 @bp.delete("/documents/<doc_id>")
 @token_required
 def delete(doc_id: str):
-    doc = dossier().delete(doc_id)
+    doc = dossier().delete(doc_id, actor=viewer())
     return {"id": doc.id, "deleted": True}
+
+
+def json_object() -> dict:
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "Send a JSON object.")
+    return body
+
+
+@bp.post("/documents/<doc_id>/publish")
+@token_required
+def publish(doc_id: str):
+    """Publish the document and its attachments now, or at ``{"at": ...}``; ``{"override": reason}``
+    publishes despite redaction findings (publishers only)."""
+    body = json_object()
+    at = parse_time(body["at"], dossier().config.office_zone) if body.get("at") else None
+    dossier().publish(doc_id, at=at, override=body.get("override") or None, actor=viewer())
+    return document_record(doc_id)
+
+
+@bp.post("/documents/<doc_id>/withdraw")
+@token_required
+def withdraw(doc_id: str):
+    """Withdraw a published document and its attachments: ``{"reason": ...}`` (shown to the public)."""
+    body = json_object()
+    dossier().withdraw(doc_id, str(body.get("reason") or ""), actor=viewer())
+    return {"id": doc_id, "state": "withdrawn", "reason": dossier().document(doc_id, viewer()).withdrawn_reason}

@@ -6,10 +6,9 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from dossier.core import NotFound
+from dossier.core import PUBLIC, NotFound, QueryError, Withdrawn
 
-from .views import dossier, query, viewer
-from .views.search import run_search
+from .views import dossier, query
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -25,28 +24,37 @@ def rfc3339(value: str | None) -> str:
     return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom(title: str, self_url: str, page_url: str, args: MultiDict) -> Response:
-    result, error = run_search(args, per_page=ENTRIES)
-    if error:
-        abort(400, description=error)
-    entries = []
-    for hit in result.hits:
-        try:
-            doc = dossier().document(hit.id, viewer())
-        except NotFound:
-            continue
-        entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.added_at)})
+def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> Response:
     updated = max((e["updated"] for e in entries), default=rfc3339(None))
     body = render_template("feed.xml", title=title, self_url=self_url, page_url=page_url, entries=entries,
                            updated=updated)
     return Response(body, mimetype="application/atom+xml")
 
 
+def search_entries(args: MultiDict) -> list[dict]:
+    """A search's hits as entries. Feeds are for the public, whoever fetches them."""
+    try:
+        result = dossier().search(query.search_query(args, per_page=ENTRIES), PUBLIC)
+    except QueryError as exc:
+        abort(400, description=str(exc))
+    entries = []
+    for hit in result.hits:
+        try:
+            doc = dossier().document(hit.id, PUBLIC)
+        except (NotFound, Withdrawn):
+            continue
+        entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.published_at or doc.added_at)})
+    return entries
+
+
 @bp.route("/releases.atom")
 def releases():
-    args = MultiDict({"kind": "release", "sort": "newest"})
+    """The releases the office published, the latest publication first (an undated or back-dated
+    release appears when it is published)."""
+    entries = [{"doc": doc, "updated": rfc3339(doc.published_at or doc.added_at)}
+               for doc in dossier().released(PUBLIC, kind="release", limit=ENTRIES)]
     return atom("Dossier: new press releases", request.url, url_for("search.search", kind="release", _external=True),
-                args)
+                entries)
 
 
 @bp.route("/search.atom")
@@ -56,4 +64,4 @@ def search():
     state = query.state(request.args)
     described = request.args.get("q") or ", ".join(f"{k}: {v}" for k, v in state.items(multi=True)) or "everything"
     return atom(f"Dossier search: {described}", request.url,
-                url_for("search.search", _external=True, **state.to_dict(flat=False)), args)
+                url_for("search.search", _external=True, **state.to_dict(flat=False)), search_entries(args))

@@ -1,10 +1,12 @@
 """Running the web app: one listening socket, then worker processes serving it (``web.serving``)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 from socket import socket
 
-from dossier.core import Config, Dossier
+from dossier.core import Config, Dossier, background
 from dossier.core.accounts import Accounts
 
 from .security import secret_key
@@ -42,8 +44,16 @@ class Server:
         return f"http://{f'[{address}]' if ':' in address else address}:{port}/"
 
     def run(self, workers: int) -> int:
-        """Serve until stopped (SIGINT, SIGTERM); the exit status."""
-        return run_workers(self.sock, lambda: worker_app(self.config), workers, self.options)
+        """Serve until stopped (SIGINT, SIGTERM), with the background process beside the workers
+        (scheduled releases go out at their time); the exit status."""
+        beside = multiprocessing.get_context("spawn").Process(
+            target=background.main, args=(self.config, os.getpid()), name="dossier-background", daemon=True)
+        beside.start()
+        try:
+            return run_workers(self.sock, lambda: worker_app(self.config), workers, self.options)
+        finally:
+            beside.terminate()
+            beside.join(10)
 
 
 def worker_app(config: Config) -> Site:

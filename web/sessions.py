@@ -41,5 +41,6 @@ def _confirm_session() -> str | None:
 
 
 def load_user() -> None:
-    """g.user: the signed-in staff member (see signed_in_user)."""
+    """g.user, g.role: the signed-in staff member (see signed_in_user) and their role."""
     g.user = signed_in_user()
+    g.role = accounts().role(g.user) if g.user else None

@@ -28,7 +28,7 @@ def test_user_and_token_lifecycle(tmp_path):
     assert Accounts(data).check_password("press", "long enough pw")
     assert run(data, "user", "add", "press", "--password-stdin", input="long enough pw\n").exit_code == 2
     assert run(data, "user", "add", "short", "--password-stdin", input="pw\n").exit_code == 2
-    assert run(data, "user", "list").output == "press\n"
+    assert run(data, "user", "list").output == "press\tpublisher\n"
 
     created = run(data, "token", "create", "press")
     token = created.stdout.strip()

@@ -164,7 +164,7 @@ def test_staff_pages_have_no_axe_violations(site, browser, axe):  # noqa: F811
         # Errors: no release text, and an attachment's details without its file.
         page.locator("#title").fill("A release with no text")
         page.locator("#att-0-title").fill("A title without a file")
-        page.get_by_role("button", name="Upload and publish").click()
+        page.get_by_role("button", name="Upload", exact=True).click()
         page.wait_for_load_state()
         assert page.locator(".usa-error-message").count() == 2
         found["upload-errors"] = violations(axe, page)

@@ -120,7 +120,7 @@ def test_upload_find_narrow_open_download_and_edit(server, page, tmp_path):
     page.get_by_role("button", name="Add another attachment").click()  # JS adds a third block in place
     assert page.locator("#att-2-file").count() == 1
     shot(page, "upload")
-    page.get_by_role("button", name="Upload and publish").click()
+    page.get_by_role("button", name="Upload", exact=True).click()
     page.wait_for_url(re.compile(r"/documents/\w+$"))
     release_url = page.url
     assert "with 2 attachment(s)" in page.content()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from dossier.core import PUBLIC, Dossier, Viewer, staff
+from dossier.core import PUBLIC, Dossier, Viewer
 
 
 def dossier() -> Dossier:
@@ -12,5 +12,10 @@ def dossier() -> Dossier:
 
 
 def viewer() -> Viewer:
-    """Who is asking: the signed-in staff member, or the public."""
-    return staff(g.user) if g.get("user") else PUBLIC
+    """Who is asking: the signed-in staff member (or an API token's user), or the public; with
+    the unpublished documents a preview link opened for this request."""
+    name = g.get("api_user") or g.get("user")
+    if name:
+        return Viewer(name, g.get("api_role") or g.get("role"))
+    previews = g.get("previews")
+    return Viewer(previews=previews) if previews else PUBLIC

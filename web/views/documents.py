@@ -27,10 +27,11 @@ def linked(doc_id: str) -> dict[str, list[Document]]:
 
 
 @bp.route("/<doc_id>")
-def show(doc_id: str):
+def show(doc_id: str, preview_token: str | None = None):
+    """The document's page; through a preview link (``preview_token``), as the public will see it."""
     doc = get_document(doc_id)
     q = request.args.get("q", "")
-    return render_template("document.html", doc=doc, links=linked(doc.id),
+    return render_template("document.html", doc=doc, links=linked(doc.id), preview_token=preview_token,
                            pages=dossier().pages(doc.id, viewer(), q), q=q)
 
 

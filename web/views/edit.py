@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from dossier.core import InvalidLink, InvalidMetadata, NotFound
 
 from ..auth import login_required
-from . import dossier, forms
+from . import dossier, forms, viewer
 from .documents import get_document, linked
 
 bp = Blueprint("edit", __name__, url_prefix="/documents/<doc_id>")
@@ -25,7 +25,7 @@ def edit(doc_id: str):
     if request.method == "POST":
         form = request.form
         try:
-            dossier().update(doc.id, forms.edits(form))
+            dossier().update(doc.id, forms.edits(form), actor=viewer())
         except InvalidMetadata as exc:
             errors = {exc.field: exc.message}
         else:
@@ -42,7 +42,7 @@ def apply(doc_id: str):
     doc = get_document(doc_id)
     changes = {name: value for name, value in forms.edits(request.form).items() if name in request.form}
     try:
-        dossier().update(doc.id, changes)
+        dossier().update(doc.id, changes, actor=viewer())
     except InvalidMetadata as exc:
         return back(doc.id, f"Could not apply: {exc}", "error")
     flash("The details you sent are applied.", "success")
@@ -55,7 +55,7 @@ def add_link(doc_id: str):
     doc = get_document(doc_id)
     other, link_type = request.form.get("other_id", "").strip(), request.form.get("type", "related")
     try:
-        added = dossier().link(doc.id, other, link_type)
+        added = dossier().link(doc.id, other, link_type, actor=viewer())
     except (NotFound, InvalidLink) as exc:
         return back(doc.id, f"Could not link: {exc}", "error")
     return back(doc.id, "Linked." if added else "These documents were already linked.")
@@ -66,7 +66,7 @@ def add_link(doc_id: str):
 def remove_link(doc_id: str):
     doc = get_document(doc_id)
     other = request.form.get("other_id", "")
-    removed = dossier().unlink(doc.id, other)
+    removed = dossier().unlink(doc.id, other, actor=viewer())
     return back(doc.id, "Link removed." if removed else "These documents were not linked.")
 
 
@@ -74,7 +74,7 @@ def remove_link(doc_id: str):
 @login_required
 def delete(doc_id: str):
     doc = get_document(doc_id)
-    dossier().delete(doc.id)
+    dossier().delete(doc.id, actor=viewer())
     return back(doc.id, "Deleted: hidden from search and lists. You can restore it until it is purged.")
 
 
@@ -82,5 +82,5 @@ def delete(doc_id: str):
 @login_required
 def restore(doc_id: str):
     doc = get_document(doc_id)
-    dossier().restore(doc.id)
+    dossier().restore(doc.id, actor=viewer())
     return back(doc.id, "Restored: it is back in search and lists.")

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import Forbidden as FORBIDDEN
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from dossier.core import Forbidden, Withdrawn
 
 TITLES = {
     400: "This request could not be understood", 401: "Please sign in", 403: "Not allowed",
     404: "Page not found", 405: "Not allowed here", 413: "The upload is too large", 416: "No such part of this file",
-    415: "This type of file is not accepted", 429: "Too many attempts", 500: "Something went wrong",
+    415: "This type of file is not accepted", 410: "No longer here", 429: "Too many attempts", 500: "Something went wrong",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 415: "unsupported_type", 416: "range_not_satisfiable", 429: "rate_limited",
+         409: "conflict", 410: "gone", 413: "too_large", 415: "unsupported_type", 416: "range_not_satisfiable",
+         429: "rate_limited",
          500: "internal_error"}
 
 
@@ -43,6 +47,17 @@ def handle_unexpected(exc: Exception):
     return handle(InternalServerError(original_exception=exc))
 
 
+def withdrawn(exc: Withdrawn):
+    """A withdrawn document's address keeps working: a notice of what it was, when and why."""
+    return render_template("withdrawn.html", doc=exc.document), 410
+
+
+def forbidden(exc: Forbidden):
+    return handle(FORBIDDEN(description=exc.message))
+
+
 def install(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle)
+    app.register_error_handler(Withdrawn, withdrawn)
+    app.register_error_handler(Forbidden, forbidden)
     app.register_error_handler(Exception, handle_unexpected)

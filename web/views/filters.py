@@ -5,8 +5,10 @@ import datetime as dt
 import html
 import re
 
-from flask import Flask
+from flask import Flask, current_app
 from markupsafe import Markup, escape
+
+from dossier.core import local_time
 
 from .query import browse_url, url_with
 
@@ -86,6 +88,11 @@ def highlight(text: str, spans) -> Markup:
     return Markup("").join(out)
 
 
+def office_time(value: str | None) -> str:
+    """A stored UTC time as the office reads it, in its time zone."""
+    return local_time(value, current_app.extensions["dossier"].config.office_zone)
+
+
 def xml_safe(value) -> str:
     return _XML_INVALID.sub("", str(value or ""))
 
@@ -93,8 +100,9 @@ def xml_safe(value) -> str:
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
+        office_time=office_time,
         facet_label=facet_label, value_label=value_label,
     )
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_LABELS=FIELD_LABELS, FIELD_FACETS=FIELD_FACETS,
                                  TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with,
-                                 browse_url=browse_url)
+                                 browse_url=browse_url, office_zone_name=lambda: current_app.extensions["dossier"].config.timezone)

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from dossier.core import NotFound, Refused, Upload
+from dossier.core import Forbidden, Invalid, NotFound, Refused, Release, Upload, parse_time
 
 from ..auth import login_required
-from . import dossier, forms
+from . import dossier, forms, viewer
 from .errors import REFUSED_STATUS
 
 bp = Blueprint("upload", __name__)
 
 MIN_SLOTS, MAX_SLOTS = 2, 50
+STORED_AS = {"published": "It is public and searchable now.", "draft": "It is a draft: only staff can see it.",
+             "scheduled": "It is embargoed: it goes out at the time set."}
 RELEASE_FIELDS = ("title", "date", "office", "topics", "people", "places")
 
 
@@ -62,11 +64,23 @@ def slot_count(form) -> int:
     return max(MIN_SLOTS, min(MAX_SLOTS, wanted + (1 if "more" in form else 0)))
 
 
-def store(upload_form: UploadForm):
+def store(upload_form: UploadForm, release: Release | None):
     if upload_form.release.source is None:
         return dossier().add_text(upload_form.text, upload_form.release.meta, upload_form.attachments,
-                                  upload_form.attach_ids)
-    return dossier().add(upload_form.release, upload_form.attachments, upload_form.attach_ids, first_kind="release")
+                                  upload_form.attach_ids, release=release, actor=viewer())
+    return dossier().add(upload_form.release, upload_form.attachments, upload_form.attach_ids, first_kind="release",
+                         release=release, actor=viewer())
+
+
+def release_of(form) -> Release | None:
+    """The form's choice: publish now, keep as a draft, or schedule (at a time in the office's zone);
+    none made: what the staff member's role allows (published for publishers, else a draft)."""
+    choice = form.get("publication")
+    if not choice:
+        return None
+    if choice == "scheduled":
+        return Release("scheduled", parse_time(form.get("publish_at", ""), dossier().config.office_zone))
+    return Release("draft" if choice == "draft" else "published")
 
 
 def refused_field(upload_form: UploadForm, exc: Refused) -> str:
@@ -82,7 +96,8 @@ def refused_field(upload_form: UploadForm, exc: Refused) -> str:
 
 def render(errors=None, status=200):
     count = slot_count(request.form) if request.method == "POST" else MIN_SLOTS
-    return render_template("upload.html", form=request.form, errors=errors or {}, slots=range(count)), status
+    return render_template("upload.html", form=request.form, errors=errors or {}, slots=range(count),
+                           may_publish=viewer().may("publish")), status
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -101,7 +116,11 @@ def upload():
     if upload_form.errors:
         return render(upload_form.errors, 400)
     try:
-        added = store(upload_form)
+        added = store(upload_form, release_of(request.form))
+    except Invalid as exc:
+        return render({exc.field or "publish_at": exc.message}, 400)
+    except Forbidden as exc:
+        return render({"publication": exc.message}, 403)
     except Refused as exc:
         return render({refused_field(upload_form, exc): exc.message}, REFUSED_STATUS.get(exc.code, 400))
     except NotFound as exc:
@@ -113,5 +132,5 @@ def upload():
         flash("This release was already stored: its details are as they were.", "info")
     else:
         flash(f"Stored “{added.main.document.title}” with {len(added.attachments)} attachment(s). "
-              "It is now searchable.", "success")
+              + STORED_AS[added.main.document.state], "success")
     return redirect(url_for("documents.show", doc_id=added.main.document.id), 303)

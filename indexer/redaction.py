@@ -129,6 +129,9 @@ def _check_page(document: pdfium.PdfDocument, index: int) -> list[Finding]:
             return []  # most pages: their text layer need not be read
         textpage = page.get_textpage()
         try:
+            boxes = [box for box in boxes if textpage.get_text_bounded(*box.rect).strip()]
+            if not boxes:
+                return []  # nothing under them: read no character's box
             glyphs = _glyph_boxes(textpage)
             covered = _covered_chars(textpage, glyphs, boxes, text_orders)
             return _findings(page, textpage, glyphs, boxes, covered, index + 1)
@@ -188,7 +191,12 @@ def _dark_fill(path) -> tuple[int, int, int] | None:
 def _glyph_boxes(textpage: pdfium.PdfTextPage) -> np.ndarray:
     """(characters x 4): each character's glyph box, zeros where it has none (a space)."""
     count = min(raw.FPDFText_CountChars(textpage.raw), MAX_CHARS)
-    return np.array([_char_box(textpage, i) for i in range(count)], dtype=float).reshape(-1, 4)
+    glyphs = np.zeros((count, 4))
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for index in range(count):
+        if raw.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top):
+            glyphs[index] = (left.value, bottom.value, right.value, top.value)
+    return glyphs
 
 
 def _covered_chars(textpage: pdfium.PdfTextPage, glyphs: np.ndarray, boxes: list[_Box],
@@ -281,13 +289,6 @@ def _renders_dark(page: pdfium.PdfPage, region: Rect) -> bool:
         return pixels.size > 0 and float((pixels < DARK_LEVEL).mean()) >= DARK_SHARE
     finally:
         bitmap.close()
-
-
-def _char_box(textpage: pdfium.PdfTextPage, index: int) -> Rect:
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    if not raw.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top):
-        return (0.0, 0.0, 0.0, 0.0)
-    return (left.value, bottom.value, right.value, top.value)
 
 
 def _bounds(obj) -> Rect:

@@ -202,30 +202,29 @@ def _glyph_boxes(textpage: pdfium.PdfTextPage) -> np.ndarray:
 def _covered_chars(textpage: pdfium.PdfTextPage, glyphs: np.ndarray, boxes: list[_Box],
                    text_orders: dict[int, int]) -> dict[int, list[int]]:
     """Box number -> the characters it hides, in text order."""
-    shares = _inside_shares(glyphs, np.array([box.rect for box in boxes], dtype=float))
     covered: dict[int, list[int]] = {}
     placed: set[int] = set()
     centres: dict[int, list[np.ndarray]] = {}   # unicode -> where that character is hidden already
-    for char, number in zip(*map(np.ndarray.tolist, np.nonzero(shares >= COVERED_SHARE))):
-        if char in placed or not _hidden_by(textpage, char, boxes[number], text_orders):
-            continue
-        placed.add(char)
-        code, centre = raw.FPDFText_GetUnicode(textpage.raw, char), glyphs[char].reshape(2, 2).mean(axis=0)
-        if any(np.abs(centre - other).max() <= DUPLICATE_DISTANCE for other in centres.get(code, ())):
-            continue  # the same glyph drawn again beside itself (fake bold) is copied out once
-        centres.setdefault(code, []).append(centre)
-        covered.setdefault(number, []).append(char)
+    for number, box in enumerate(boxes):
+        for char in _chars_inside(glyphs, box.rect).tolist():
+            if char in placed or not _hidden_by(textpage, char, box, text_orders):
+                continue
+            placed.add(char)
+            code, centre = raw.FPDFText_GetUnicode(textpage.raw, char), glyphs[char].reshape(2, 2).mean(axis=0)
+            if any(np.abs(centre - other).max() <= DUPLICATE_DISTANCE for other in centres.get(code, ())):
+                continue  # the same glyph drawn again beside itself (fake bold) is copied out once
+            centres.setdefault(code, []).append(centre)
+            covered.setdefault(number, []).append(char)
     return covered
 
 
-def _inside_shares(glyphs: np.ndarray, rects: np.ndarray) -> np.ndarray:
-    """(characters x boxes): the share of each glyph's box inside each dark box."""
-    width = np.minimum(glyphs[:, None, 2], rects[None, :, 2]) - np.maximum(glyphs[:, None, 0], rects[None, :, 0])
-    height = np.minimum(glyphs[:, None, 3], rects[None, :, 3]) - np.maximum(glyphs[:, None, 1], rects[None, :, 1])
+def _chars_inside(glyphs: np.ndarray, rect: Rect) -> np.ndarray:
+    """The characters whose glyph box lies at least COVERED_SHARE inside `rect`, in text order."""
+    width = np.minimum(glyphs[:, 2], rect[2]) - np.maximum(glyphs[:, 0], rect[0])
+    height = np.minimum(glyphs[:, 3], rect[3]) - np.maximum(glyphs[:, 1], rect[1])
     area = (glyphs[:, 2] - glyphs[:, 0]) * (glyphs[:, 3] - glyphs[:, 1])
     inside = np.clip(width, 0, None) * np.clip(height, 0, None)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(area[:, None] > 0, inside / area[:, None], 0.0)
+    return np.flatnonzero((area > 0) & (inside >= COVERED_SHARE * area))
 
 
 def _hidden_by(textpage: pdfium.PdfTextPage, char: int, box: _Box, text_orders: dict[int, int]) -> bool:

@@ -1,6 +1,7 @@
 """The bad-redaction check: text under black boxes, on real filings and on PDFs built here."""
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -133,8 +134,10 @@ def test_a_rotated_page_is_checked_in_its_own_coordinates(tmp_path):
     assert texts(path) == ["Hidden Account 4471"]
 
 
-def test_the_check_resolves_by_name_as_the_extraction_workers_load_functions():
+def test_the_check_resolves_by_name_and_its_result_pickles_as_worker_results_must(tmp_path):
     assert registry.resolve("dossier.indexer.redaction:check_redactions") is check_redactions
+    check = check_redactions(made(tmp_path, words(), box()))
+    assert pickle.loads(pickle.dumps(check)) == check
 
 
 # ---- hostile files: a result that says why, never an exception ----

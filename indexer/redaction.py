@@ -57,7 +57,7 @@ MIN_ALNUM = 2                # letters or digits in a finding, at least
 
 _INVISIBLE_MODES = {raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP}
 _STAMP = re.compile(r"\bCase\b.*\bDoc(?:ument)?\b.*\bFiled\b.*\bPage\b", re.IGNORECASE | re.DOTALL)
-_UNREADABLE = re.compile("[\ufffd\ufffe\uffff\x00-\x08\x0e-\x1f\ue000-\uf8ff]")  # no glyph meaning
+_UNREADABLE = re.compile("[\ufffd\ufffe\uffff\x00-\x08\x0e-\x1f\ue000-\uf8ff\ud800-\udfff]")  # no meaning
 
 Rect = tuple[float, float, float, float]      # left, bottom, right, top, in PDF points
 
@@ -244,12 +244,12 @@ def _hidden_by(textpage: pdfium.PdfTextPage, char: int, box: _Box, text_orders: 
 
 def _findings(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, glyphs: np.ndarray,
               boxes: list[_Box], covered: dict[int, list[int]], page_number: int) -> list[Finding]:
+    texts = ((number, chars, _copied_text(textpage, chars)) for number, chars in sorted(covered.items()))
     findings = []
-    for number, chars in sorted(covered.items())[:MAX_RENDERS]:
-        text = _copied_text(textpage, chars)
+    for number, chars, text in [candidate for candidate in texts if _is_finding(candidate[2])][:MAX_RENDERS]:
         under = glyphs[chars]
         region = _intersection((*under[:, :2].min(axis=0), *under[:, 2:].max(axis=0)), boxes[number].rect)
-        if _is_finding(text) and region and _renders_dark(page, region):
+        if region and _renders_dark(page, region):
             findings.append(Finding(page_number, text, tuple(round(v, 1) for v in boxes[number].rect)))
     return findings
 
@@ -260,7 +260,8 @@ def _copied_text(textpage: pdfium.PdfTextPage, chars: list[int]) -> str:
     for char in chars:
         if previous is not None and char != previous + 1:
             pieces.append(" ")
-        pieces.append(chr(raw.FPDFText_GetUnicode(textpage.raw, char) or 0xFFFD))
+        code = raw.FPDFText_GetUnicode(textpage.raw, char)
+        pieces.append(chr(code) if 0 < code <= 0x10FFFF else "\ufffd")
         previous = char
     return " ".join(_UNREADABLE.sub("", "".join(pieces)).split())
 

@@ -168,6 +168,18 @@ def test_a_page_crowded_with_boxes_over_text_is_checked_within_the_caps(tmp_path
     assert check.complete and 0 < len(check.findings) <= redaction.MAX_RENDERS
 
 
+def test_a_font_mapping_a_glyph_to_half_a_surrogate_pair_gives_text_that_encodes(tmp_path):
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Lone def\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n1 beginbfchar <41> <D83D> endbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    path = one_page(tmp_path, b"BT /F1 12 Tf 72 720 Td (AB hello world) Tj ET 0 0 0 rg 68 714 110 20 re f", more={
+        5: b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/ToUnicode 6 0 R>>",
+        6: b"<</Length %d>>\nstream\n" % len(cmap) + cmap + b"\nendstream"})
+    [finding] = check_redactions(path).findings
+    assert finding.text.endswith("B hello world")
+    finding.text.encode("utf-8")
+
+
 def test_a_file_that_cannot_be_opened_says_it_could_not_be_checked(tmp_path):
     check = check_redactions(tmp_path / "missing.pdf")
     assert (check.pages, check.pages_checked, check.complete) == (0, 0, False)

@@ -68,6 +68,9 @@ def add(app: Dossier, file: Path, attachments, draft, publish_at, **meta):
         if not stored.created:
             for line in output.already_stored(stored):
                 click.echo(line, err=True)
+    if added.held:
+        click.echo(f"{added.main.document.id}: {added.held} See `dossier show`; `dossier publish --override REASON` "
+                   "publishes it anyway.", err=True)
 
 
 @cli.command()

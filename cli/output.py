@@ -36,8 +36,10 @@ def document(record: dict) -> str:
     for key, value in record.items():
         if key == "links":
             continue
-        if isinstance(value, list):
-            value = "; ".join(value)
+        if key == "redaction_findings" and value:
+            value = "; ".join(f"page {f['page']}: {f['text']}" for f in value) + " (text under black boxes)"
+        elif isinstance(value, list):
+            value = "; ".join(map(str, value)) or ("none" if key == "redaction_findings" else "")
         if value not in (None, ""):
             lines.append(f"{key + ':':<13} {value}")
     for name, entries in record["links"].items():

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
+from dossier.indexer.redaction import RedactionCheck
 from dossier.repository import Audit, Document, Link, NewDocument, NotFound, Publication, Repository
+from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
@@ -32,10 +34,15 @@ class Stored:
     differences: Mapping[str, tuple] = field(default_factory=dict)
 
 
-class Added(NamedTuple):
+@dataclass(frozen=True)
+class Added:
     main: Stored
     attachments: list[Stored]
+    held: str | None = None         # why it was kept a draft though it was to be published
 
+    def __iter__(self):
+        """``main, attachments = dossier.add(...)``"""
+        return iter((self.main, self.attachments))
 
 @dataclass(frozen=True)
 class Release:
@@ -77,18 +84,51 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     actor.require("add")
     now = app.now()
     release = release_for(actor, release, now)
+    held: list[str] = []
+
+    def review(prepared: list[Prepared]) -> tuple[list, Publication]:
+        """Every PDF checked for text under black boxes before anything is stored: a unit with
+        findings is kept a draft unless a publisher overrides the check (with a reason)."""
+        findings = redaction_findings(app, prepared)
+        flagged = [p.spooled.filename for p, f in zip(prepared, findings) if f]
+        if flagged and release.state != "draft":
+            if release.override:
+                actor.require("override")
+            else:
+                held.append(f"Kept as a draft: text can be copied out from under black boxes in {', '.join(flagged)}.")
+                return findings, Publication("draft")
+        return findings, release.publication(now)
+
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
-                        publication=release.publication(now), audit=Audit(actor.user, iso(now), release.override))
+                        review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
-    return Added(fresh[0], fresh[1:])
+    return Added(fresh[0], fresh[1:], held[0] if held else None)
+
+
+REDACTION_CHECK = "dossier.indexer.redaction:check_redactions"
+
+
+def redaction_findings(app: "Dossier", prepared: list[Prepared]) -> list:
+    """For each part, the ((page, text), ...) that can be copied out from under black boxes, found in
+    the extraction workers (their time and memory limits); None for what is no PDF or could not be
+    checked."""
+    pdfs = [(i, p.spooled.path, REDACTION_CHECK) for i, p in enumerate(prepared) if p.spooled.mime == PDF]
+    found: list = [None] * len(prepared)
+    if pdfs:
+        for i, check in app.indexer.pool.call_many(pdfs):
+            if isinstance(check, RedactionCheck):
+                found[i] = tuple((f.page, f.text) for f in check.findings)
+    return found
 
 
 def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Sequence[Upload] = (),
                attach_ids: Sequence[str] = (), *, first_kind: str | None = None,
-               publication: Publication | None = None, audit: Audit | None = None) -> list[Stored]:
+               publication: Publication | None = None, audit: Audit | None = None,
+               review: Callable[[list[Prepared]], tuple[list, Publication]] | None = None) -> list[Stored]:
     """The unit checked and stored, not yet indexed: Refused (nothing stored) if any part is refused,
-    NotFound if an id to attach is not a stored document."""
+    NotFound if an id to attach is not a stored document. ``review``: a last look at the checked
+    parts before they are stored, giving each part's redaction findings and the publication."""
     for doc_id in attach_ids:
         repo.get(doc_id)
     uploads = [upload, *attachments]
@@ -98,7 +138,11 @@ def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Se
         raise refusal(exc, len(uploads)) from None
     try:
         links = [Link(0, position) for position in range(1, len(prepared))] + [Link(0, i) for i in attach_ids]
-        stored = repo.store_together([NewDocument(p.meta, p.spooled) for p in prepared], links, publication, audit)
+        findings = [None] * len(prepared)
+        if review is not None:
+            findings, publication = review(prepared)
+        stored = repo.store_together([NewDocument(p.meta, p.spooled, f) for p, f in zip(prepared, findings)], links,
+                                     publication, audit)
     finally:
         intake.discard(prepared)
     return [Stored(doc, created, {} if created else differences(doc, part))

@@ -21,7 +21,7 @@ from .catalog import Catalog, now, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
 from .models import Document
-from .publication import Publication, set_publication
+from .publication import Publication, set_findings, set_publication
 from .store import SHA256
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ STALE_JOURNAL_SECONDS = 600
 class NewDocument:
     meta: Mapping          # editable fields; kind and title required
     spooled: "SpooledFile"
+    # What the redaction check found, ((page, text), ...); None: not checked (not a PDF).
+    redaction_findings: Sequence[tuple[int, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def store_together(repo: "Repository", documents: Sequence[NewDocument], links: 
             if publication.state == "published":
                 held_back = [d.id for d, created in stored if not created and d.state in ("draft", "scheduled")]
                 set_publication(conn, list(dict.fromkeys(held_back)), publication)
-            for doc, created in stored:
+            for (doc, created), new in zip(stored, documents):
+                if new.redaction_findings is not None:
+                    set_findings(conn, doc.id, new.redaction_findings)
                 if created:
                     log(conn, audit, "add", doc.id, None, {"title": doc.title, "kind": doc.kind, "state": doc.state})
             for link in links:

@@ -186,14 +186,16 @@ def create():
     attachments = attachment_uploads()
     release, actor = release_of(request.form), viewer()
     if file is not None and file.filename:
-        main, parts = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids, release=release,
+        added = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids, release=release,
                                     actor=actor)
     elif request.form.get("text", "").strip():
-        main, parts = dossier().add_text(request.form["text"], meta, attachments, attach_ids, release=release,
+        added = dossier().add_text(request.form["text"], meta, attachments, attach_ids, release=release,
                                          actor=actor)
     else:
         raise ApiError(400, "bad_request", "Send the document as a `file` part (or a release as `text`).")
-    record = document_record(main.document.id, duplicate=not main.created, differences=differences(main),
+    main, parts = added
+    held = {"publication_held": added.held} if added.held else {}
+    record = document_record(main.document.id, duplicate=not main.created, differences=differences(main), **held,
                              attachments=[{"id": p.document.id, "duplicate": not p.created,
                                            "differences": differences(p)} for p in parts])
     return record, 201 if main.created else 200

@@ -63,10 +63,11 @@ def extract(path: str | os.PathLike, mime: str) -> Extraction:
 
 
 def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory") -> Extraction:
-    """The extractor's result as text that can be stored (see ``repository.text``)."""
+    """The extractor's result, an extraction as text that can be stored (see ``repository.text``)."""
     func = resolve(extractor) if isinstance(extractor, str) else extractor  # our bug: raise
     try:
-        return storable(func(path))
+        result = func(path)
+        return storable(result) if isinstance(result, Extraction) else result
     except MemoryError:
         return failed(oom_error)
     except Exception as exc:  # an extractor bug or a hostile file must not escape

@@ -120,9 +120,17 @@ class ExtractionPool:
     def extract_many(self, items: Iterable[tuple[K, str | os.PathLike, str]]
                      ) -> Iterator[tuple[K, Extraction]]:
         """Yield (key, extraction) as each document finishes, keeping every worker busy."""
+        yield from self._pooled(iter(items), registry.reference)
+
+    def call_many(self, items: Iterable[tuple[K, str | os.PathLike, str]]) -> Iterator[tuple[K, Any]]:
+        """Run "module:function" (item's third part) on each file, under the same limits as
+        extraction; yield (key, what it returned), or a failed Extraction saying why it did not."""
+        yield from self._pooled(iter(items), lambda ref: ref)
+
+    def _pooled(self, items: Iterator, resolve) -> Iterator:
         self._acquire()
         try:
-            yield from self._run(iter(items))
+            yield from self._run(items, resolve)
         finally:
             for worker in [w for w in self._workers if w.busy]:  # abandoned mid-way
                 self._discard(worker)
@@ -138,7 +146,7 @@ class ExtractionPool:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _run(self, items: Iterator[tuple[Any, Any, str]]) -> Iterator[tuple[Any, Extraction]]:
+    def _run(self, items: Iterator[tuple[Any, Any, str]], resolve) -> Iterator[tuple[Any, Extraction]]:
         exhausted = False
         while True:
             while not exhausted and self._has_capacity():
@@ -146,10 +154,10 @@ class ExtractionPool:
                 if item is None:
                     exhausted = True
                     break
-                key, path, mime = item
-                ref = registry.reference(mime)
+                key, path, what = item
+                ref = resolve(what)
                 if ref is None:
-                    yield key, failed(f"no extractor for {mime}")
+                    yield key, failed(f"no extractor for {what}")
                 else:
                     self._dispatch(key, ref, os.fspath(path))
             busy = [w for w in self._workers if w.busy]

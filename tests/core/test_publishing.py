@@ -164,3 +164,28 @@ def test_every_change_is_in_the_append_only_audit_log(app):
 def test_a_scheduled_time_must_be_to_come(app, clock):
     with pytest.raises(Invalid):
         release(app, "silt", state=Release("scheduled", clock.now - dt.timedelta(minutes=1)))
+
+
+@pytest.mark.corpus
+def test_a_filing_with_text_under_black_boxes_is_kept_a_draft_at_upload(app, corpus):
+    path = corpus / "pdf" / "filings" / "xray__rectangles_yes.pdf"
+    added = app.add_text("The medical records release\nThe office files its motion.", {"title": "Records"},
+                         [Upload(path, path.name, {"kind": "filing"})])
+    main, (filing,) = added
+    assert added.held and "xray__rectangles_yes.pdf" in added.held
+    assert (main.document.state, filing.document.state) == ("draft", "draft")
+    assert {page for page, _ in filing.document.redaction_findings} == {1}
+    assert any("medical history" in text for _, text in filing.document.redaction_findings)
+    assert found(app, "motion") == 0
+    with pytest.raises(Conflict):
+        app.publish(main.document.id, actor=staff("pat", "publisher"))
+    app.publish(main.document.id, override="Released by the court unsealed", actor=staff("pat", "publisher"))
+    assert found(app, "motion") == 1
+
+
+@pytest.mark.corpus
+def test_a_clean_filing_is_published_and_marked_checked(app, corpus):
+    path = corpus / "pdf" / "filings" / "xray__rectangles_no.pdf"
+    added = app.add(Upload(path, path.name, {"kind": "filing"}))
+    assert added.held is None and added.main.document.state == "published"
+    assert added.main.document.redaction_findings == ()

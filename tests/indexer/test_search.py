@@ -329,7 +329,8 @@ def test_fuzzed_queries_return_results_or_query_error(index, text):
 def test_to_dict_shape(index):
     data = search(index, "fraud", per_page=1).to_dict()
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
-    assert set(data["hits"][0]) == {"id", "kind", "title", "date", "office", "snippet", "pages"}
+    assert set(data["hits"][0]) == {"id", "kind", "title", "date", "office", "snippet", "pages", "state"}
+    assert data["hits"][0]["state"] == "published"
     assert set(data["facets"]) == set(FACETS)
     assert data["facets"]["topic"][0] == {"value": "Fraud", "count": 2}
 

@@ -264,11 +264,22 @@ def test_forwarded_headers_from_the_configured_proxy_count(site, monkeypatch):
         server.stop()
 
 
-def workers_of(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     kids = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         kids += [int(k) for k in (task / "children").read_text().split()]
     return kids
+
+
+def workers_of(pid: int) -> list[int]:
+    """The web workers: forked, so they share the server's command line (the background
+    process and multiprocessing's resource tracker are spawned, with their own)."""
+    def command(p):
+        try:
+            return Path(f"/proc/{p}/cmdline").read_bytes()
+        except FileNotFoundError:
+            return None
+    return [k for k in children_of(pid) if command(k) == command(pid)]
 
 
 def alive(pid: int) -> bool:
@@ -292,9 +303,10 @@ def test_stopping_the_server_stops_its_workers(site, sig):
     try:
         workers = workers_of(server.proc.pid)
         assert len(workers) == 2
+        everyone = children_of(server.proc.pid)         # the background process too
         os.kill(server.proc.pid, sig)                   # the parent alone, as a service manager might
         code = server.proc.wait(timeout=20)
-        assert wait_gone(workers, 10) == [], "workers outlived the server"
+        assert wait_gone(everyone, 10) == [], "processes outlived the server"
         if sig != signal.SIGKILL:
             assert code == 0
             assert "Traceback" not in server.log.read_text()

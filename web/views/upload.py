@@ -126,6 +126,8 @@ def upload():
     except NotFound as exc:
         return render({"attach_ids": f"There is no document {exc.doc_id}."}, 400)
     parts = [added.main, *added.attachments]
+    if added.held:
+        flash(added.held + " See the findings below; a publisher can publish it anyway, with a reason.", "warning")
     if any(p.differences for p in parts):
         return render_template("upload_result.html", parts=parts)
     if not added.main.created:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Conflict, Forbidden, Invalid, InvalidLink, InvalidMetadata, \
     NotFound, QueryError, Refused, Release, Upload, Withdrawn, parse_time
@@ -15,6 +15,7 @@ from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Conflict, Forbidden, Inva
 from . import security
 from .sessions import accounts
 from .views import dossier, query, viewer
+from .openapi import describe
 from .views.errors import REFUSED_STATUS, json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -136,6 +137,21 @@ def document_record(doc_id: str, **extra) -> dict:
 
 @bp.get("/search")
 def search():
+    """Search the documents the caller may see (everyone: the published ones).
+    ---
+    get:
+      summary: Search
+      x-curl: >-
+        curl '{base}/api/search?q=%22groundwater%22&kind=filing&year=2019'
+      tags: [read]
+      responses:
+        200:
+          description: One page of hits, the facet counts of the whole result, and "did you mean".
+          content: {application/json: {schema: {$ref: '#/components/schemas/SearchResult'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     try:
         result = dossier().search(query.search_query(request.args), viewer())
     except QueryError as exc:
@@ -149,6 +165,22 @@ def search():
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
+    """One document, its links, its page and its download.
+    ---
+    get:
+      summary: Read a document
+      x-curl: >-
+        curl {base}/api/documents/ID
+      tags: [read]
+      responses:
+        200:
+          description: The document.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        404: {$ref: '#/components/responses/NotFound'}
+        410: {$ref: '#/components/responses/Gone'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     return document_record(doc_id)
 
 
@@ -179,6 +211,33 @@ def attachment_uploads() -> list[Upload]:
 @bp.post("/documents")
 @token_required
 def create():
+    """Upload a document (a release as a file or typed text) with its attachments, all or nothing.
+    ---
+    post:
+      summary: Upload
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" -F title='State sues polluters' -F date=2019-03-04 -F file=@release.pdf -F attachments=@complaint.pdf -F attachments_meta='[{"kind": "filing", "case_number": "1:19-cv-00123"}]' {base}/api/documents
+      tags: [write]
+      security: [{token: []}]
+      requestBody:
+        required: true
+        content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}}
+      responses:
+        201:
+          description: Stored (and its attachments).
+          content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
+        200:
+          description: These bytes were already stored; nothing changed but the new links.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        413: {$ref: '#/components/responses/TooLarge'}
+        415: {$ref: '#/components/responses/Unsupported'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     if security.form_unreadable():
         raise ApiError(400, "bad_request", security.UNREADABLE_FORM)
     meta, file = form_metadata(request.form), request.files.get("file")
@@ -223,6 +282,28 @@ def _json(value):
 @bp.patch("/documents/<doc_id>")
 @token_required
 def update(doc_id: str):
+    """Change a document's metadata: only the fields sent.
+    ---
+    patch:
+      summary: Edit metadata
+      x-curl: >-
+        curl -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"topics": ["water", "pollution"]}' {base}/api/documents/ID
+      tags: [write]
+      security: [{token: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Metadata'}}}
+      responses:
+        200:
+          description: The document as it is now.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     changes = request.get_json(silent=True)
     if not isinstance(changes, dict):
         raise ApiError(400, "bad_request", "Send a JSON object of the fields to change.")
@@ -233,6 +314,36 @@ def update(doc_id: str):
 @bp.post("/documents/<doc_id>/links")
 @token_required
 def add_link(doc_id: str):
+    """Link two documents: a release and its attachment, or two related documents.
+    ---
+    post:
+      summary: Link
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"id": "OTHER", "type": "related"}' {base}/api/documents/ID/links
+      tags: [write]
+      security: [{token: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [id]
+              properties: {id: {type: string}, type: {enum: [attachment, related]}}
+      responses:
+        201:
+          description: Linked.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        200:
+          description: Already linked.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
         raise ApiError(400, "bad_request", 'Send {"id": "<other document>", "type": "related" or "attachment"}.')
@@ -243,6 +354,25 @@ def add_link(doc_id: str):
 @bp.delete("/documents/<doc_id>/links/<other_id>")
 @token_required
 def remove_link(doc_id: str, other_id: str):
+    """Remove the link between two documents.
+    ---
+    delete:
+      summary: Unlink
+      x-curl: >-
+        curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/documents/ID/links/OTHER
+      tags: [write]
+      security: [{token: []}]
+      responses:
+        200:
+          description: Unlinked; the document as it is now.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     if not dossier().unlink(doc_id, other_id, actor=viewer()):
         raise ApiError(404, "not_found", f"{doc_id} and {other_id} are not linked.")
     return document_record(doc_id)
@@ -251,6 +381,27 @@ def remove_link(doc_id: str, other_id: str):
 @bp.delete("/documents/<doc_id>")
 @token_required
 def delete(doc_id: str):
+    """Delete a document: hidden at once, gone for good at `dossier purge`.
+    ---
+    delete:
+      summary: Delete
+      x-curl: >-
+        curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/documents/ID
+      tags: [write]
+      security: [{token: []}]
+      responses:
+        200:
+          description: Deleted.
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}, deleted: {type: boolean}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     doc = dossier().delete(doc_id, actor=viewer())
     return {"id": doc.id, "deleted": True}
 
@@ -266,7 +417,33 @@ def json_object() -> dict:
 @token_required
 def publish(doc_id: str):
     """Publish the document and its attachments now, or at ``{"at": ...}``; ``{"override": reason}``
-    publishes despite redaction findings (publishers only)."""
+    publishes despite redaction findings (publishers only).
+    ---
+    post:
+      summary: Publish or schedule
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"at": "2026-12-02T09:00"}' {base}/api/documents/ID/publish
+      tags: [publish]
+      security: [{token: []}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                at: {type: string, format: date-time, description: "ISO 8601; without an offset, the office's time zone."}
+                override: {type: string, description: Publish despite redaction findings, and why.}
+      responses:
+        200:
+          description: Published (or scheduled); the document as it is now.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     body = json_object()
     at = parse_time(body["at"], dossier().config.office_zone) if body.get("at") else None
     dossier().publish(doc_id, at=at, override=body.get("override") or None, actor=viewer())
@@ -276,7 +453,45 @@ def publish(doc_id: str):
 @bp.post("/documents/<doc_id>/withdraw")
 @token_required
 def withdraw(doc_id: str):
-    """Withdraw a published document and its attachments: ``{"reason": ...}`` (shown to the public)."""
+    """Withdraw a published document and its attachments: ``{"reason": ...}`` (shown to the public).
+    ---
+    post:
+      summary: Withdraw
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason": "Filed in error"}' {base}/api/documents/ID/withdraw
+      tags: [publish]
+      security: [{token: []}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [reason], properties: {reason: {type: string, minLength: 1}}}
+      responses:
+        200:
+          description: Withdrawn.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {id: {type: string}, state: {const: withdrawn}, reason: {type: [string, "null"]}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
     body = json_object()
     dossier().withdraw(doc_id, str(body.get("reason") or ""), actor=viewer())
     return {"id": doc_id, "state": "withdrawn", "reason": dossier().document(doc_id, viewer()).withdrawn_reason}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """This API's OpenAPI 3.1 description (what /api shows to people)."""
+    return describe(current_app)
+
+
+@bp.get("")
+def overview():
+    """The API for people: every operation with its parameters, and curl examples."""
+    return render_template("api.html", spec=describe(current_app))

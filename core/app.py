@@ -153,7 +153,7 @@ class Dossier:
         return reading.bundle(self, doc_id, viewer)
 
     def released(self, viewer: Viewer = PUBLIC, *, kind: str | None = None, limit: int = 50,
-                 before: str | None = None) -> list[Document]:
+                 before: tuple[str, str] | None = None) -> list[Document]:
         """What the office published, newest publication first (feeds, "new releases")."""
         return reading.released(self, viewer, kind=kind, limit=limit, before=before)
 

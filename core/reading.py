@@ -75,8 +75,10 @@ def bundle(app: "Dossier", doc_id: str, viewer: Viewer) -> tuple[Document, list[
     return doc, [(member, app.repo.verified_original(member)) for member in members]
 
 
-def released(app: "Dossier", viewer: Viewer, *, kind: str | None, limit: int, before: str | None) -> list[Document]:
-    """Published documents, newest publication first; ``before``: a publication time to page back from."""
+def released(app: "Dossier", viewer: Viewer, *, kind: str | None, limit: int,
+             before: tuple[str, str] | None) -> list[Document]:
+    """Published documents, newest publication first; ``before``: the (published_at, id) of the
+    last document of the page before."""
     return [d for d in app.repo.released(kind=kind, limit=limit, before=before) if may_see(d, viewer)]
 
 

@@ -50,15 +50,17 @@ def next_due(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def released(conn: sqlite3.Connection, *, kind: str | None, limit: int, before: str | None) -> list[sqlite3.Row]:
-    """Rows of published documents, newest publication first (ties: id)."""
+def released(conn: sqlite3.Connection, *, kind: str | None, limit: int,
+             before: tuple[str, str] | None) -> list[sqlite3.Row]:
+    """Rows of published documents, newest publication first (ties: id); ``before``: the
+    (published_at, id) of the last row of the previous page."""
     where, args = ["state = 'published'", "deleted_at IS NULL"], []
     if kind:
         where.append("kind = ?")
         args.append(kind)
     if before:
-        where.append("published_at < ?")
-        args.append(before)
+        where.append("(published_at < ? OR (published_at = ? AND id < ?))")
+        args.extend((before[0], before[0], before[1]))
     return conn.execute(f"SELECT * FROM documents WHERE {' AND '.join(where)} "
                         "ORDER BY published_at DESC, id DESC LIMIT ?", (*args, limit)).fetchall()
 

@@ -180,7 +180,8 @@ class Repository:
                 log(conn, audit, action, doc_id, _state(old), _state(catalog.get(doc_id, include_deleted=True)))
         return [self.get(doc_id, include_deleted=True) for doc_id in doc_ids]
 
-    def released(self, *, kind: str | None = None, limit: int = 50, before: str | None = None) -> list[Document]:
+    def released(self, *, kind: str | None = None, limit: int = 50,
+                 before: tuple[str, str] | None = None) -> list[Document]:
         return [row_to_document(r) for r in released(self.catalog.conn, kind=kind, limit=limit, before=before)]
 
     def unpublished(self, limit: int = 500) -> list[Document]:

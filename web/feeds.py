@@ -1,7 +1,13 @@
-"""Atom feeds: new releases, and any search as a feed (a journalist follows a phrase or a case)."""
+"""Atom feeds: new releases, and any search as a feed (a journalist follows a phrase or a case).
+
+Entries are ordered by when the office published them, so an undated or back-dated release
+still reaches subscribers; each carries the original and, for a release, its attachments as
+enclosures; past ENTRIES, a ``rel="next"`` link pages back (RFC 5005).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -13,6 +19,8 @@ from .views import dossier, query
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 ENTRIES = 50
+# A page of the releases feed starts after (published_at, id) of the last entry of the page before.
+_CURSOR = re.compile(r"(\d{4}-\d\d-\d\dT[\d:.]+Z)_([a-z0-9]{1,40})")
 
 
 def rfc3339(value: str | None) -> str:
@@ -24,15 +32,23 @@ def rfc3339(value: str | None) -> str:
     return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> Response:
+def entry(doc, hit=None) -> dict:
+    """One entry: the document, its enclosures (itself, then a release's attachments) and when
+    it was published."""
+    enclosures = [doc] + (dossier().links(doc.id, PUBLIC)["attachments"] if doc.kind == "release" else [])
+    return {"doc": doc, "hit": hit, "enclosures": enclosures, "updated": rfc3339(doc.published_at or doc.added_at)}
+
+
+def atom(title: str, self_url: str, page_url: str, entries: list[dict], next_url: str | None = None) -> Response:
     updated = max((e["updated"] for e in entries), default=rfc3339(None))
     body = render_template("feed.xml", title=title, self_url=self_url, page_url=page_url, entries=entries,
-                           updated=updated)
+                           updated=updated, next_url=next_url)
     return Response(body, mimetype="application/atom+xml")
 
 
-def search_entries(args: MultiDict) -> list[dict]:
-    """A search's hits as entries. Feeds are for the public, whoever fetches them."""
+def search_entries(args: MultiDict) -> tuple[list[dict], bool]:
+    """A search's hits as entries, and whether there are more. Feeds are for the public, whoever
+    fetches them."""
     try:
         result = dossier().search(query.search_query(args, per_page=ENTRIES), PUBLIC)
     except QueryError as exc:
@@ -40,21 +56,33 @@ def search_entries(args: MultiDict) -> list[dict]:
     entries = []
     for hit in result.hits:
         try:
-            doc = dossier().document(hit.id, PUBLIC)
+            entries.append(entry(dossier().document(hit.id, PUBLIC), hit))
         except (NotFound, Withdrawn):
             continue
-        entries.append({"hit": hit, "doc": doc, "updated": rfc3339(doc.published_at or doc.added_at)})
-    return entries
+    return entries, result.total > result.page * result.per_page
+
+
+def cursor() -> tuple[str, str] | None:
+    raw = request.args.get("before", "")
+    if not raw:
+        return None
+    match = _CURSOR.fullmatch(raw)
+    if match is None:
+        abort(400, description="before must be the cursor of a feed's next link.")
+    return match.group(1), match.group(2)
 
 
 @bp.route("/releases.atom")
 def releases():
     """The releases the office published, the latest publication first (an undated or back-dated
     release appears when it is published)."""
-    entries = [{"doc": doc, "updated": rfc3339(doc.published_at or doc.added_at)}
-               for doc in dossier().released(PUBLIC, kind="release", limit=ENTRIES)]
+    docs = dossier().released(PUBLIC, kind="release", limit=ENTRIES, before=cursor())
+    next_url = None
+    if len(docs) == ENTRIES:
+        last = docs[-1]
+        next_url = url_for("feeds.releases", before=f"{last.published_at}_{last.id}", _external=True)
     return atom("Dossier: new press releases", request.url, url_for("search.search", kind="release", _external=True),
-                entries)
+                [entry(doc) for doc in docs], next_url)
 
 
 @bp.route("/search.atom")
@@ -63,5 +91,10 @@ def search():
     args.setdefault("sort", "newest")
     state = query.state(request.args)
     described = request.args.get("q") or ", ".join(f"{k}: {v}" for k, v in state.items(multi=True)) or "everything"
+    entries, more = search_entries(args)
+    next_url = None
+    if more:
+        page = int(args.get("page") or 1)
+        next_url = url_for("feeds.search", _external=True, **dict(state.to_dict(flat=False), page=page + 1))
     return atom(f"Dossier search: {described}", request.url,
-                url_for("search.search", _external=True, **state.to_dict(flat=False)), search_entries(args))
+                url_for("search.search", _external=True, **state.to_dict(flat=False)), entries, next_url)

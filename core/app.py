@@ -157,6 +157,10 @@ class Dossier:
         """What the office published, newest publication first (feeds, "new releases")."""
         return reading.released(self, viewer, kind=kind, limit=limit, before=before)
 
+    def public_index(self, *, offset: int = 0, limit: int = 50_000) -> tuple[int, list[tuple[str, str]]]:
+        """Every document the public may see, as (id, published_at), a slice at a time (sitemaps)."""
+        return reading.public_index(self, offset=offset, limit=limit)
+
     def unpublished(self, viewer: Viewer) -> list[Document]:
         """Drafts and scheduled releases (staff only): what is being prepared."""
         return reading.unpublished(self, viewer)

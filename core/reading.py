@@ -82,6 +82,12 @@ def released(app: "Dossier", viewer: Viewer, *, kind: str | None, limit: int,
     return [d for d in app.repo.released(kind=kind, limit=limit, before=before) if may_see(d, viewer)]
 
 
+def public_index(app: "Dossier", *, offset: int, limit: int) -> tuple[int, list[tuple[str, str]]]:
+    """How many documents the public may see, and (id, published_at) of a slice of them, in the
+    order they were published (sitemaps)."""
+    return app.repo.count_published(), app.repo.published_index(offset=offset, limit=limit)
+
+
 def unpublished(app: "Dossier", viewer: Viewer) -> list[Document]:
     if not viewer.staff:
         raise Forbidden("Drafts are for staff only.", action="drafts")

@@ -64,6 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the office's time zone (e.g. `America/Denver`): embargo times are typed and shown in it"),
     Setting("preview_hours", "DOSSIER_PREVIEW_HOURS", 72, int,
             "hours a shared preview link of an unpublished release keeps working"),
+    Setting("publisher", "DOSSIER_PUBLISHER", "", str,
+            "the office's name as search engines and link previews give the publisher (e.g. `New Mexico "
+            "Department of Justice`); empty: each document's office, else `Dossier`"),
 )
 
 
@@ -79,6 +82,7 @@ class Config:
     trusted_proxies: str = ""
     timezone: str = "UTC"
     preview_hours: int = 72
+    publisher: str = ""
 
     @property
     def max_upload_bytes(self) -> int:

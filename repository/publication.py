@@ -65,6 +65,18 @@ def released(conn: sqlite3.Connection, *, kind: str | None, limit: int,
                         "ORDER BY published_at DESC, id DESC LIMIT ?", (*args, limit)).fetchall()
 
 
+def published_index(conn: sqlite3.Connection, *, offset: int, limit: int) -> list[tuple[str, str]]:
+    """(id, published_at) of published documents, the first published first (a new one lands at
+    the end, so earlier slices keep their members)."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT id, published_at FROM documents WHERE state = 'published' AND deleted_at IS NULL "
+        "ORDER BY published_at, id LIMIT ? OFFSET ?", (limit, offset))]
+
+
+def count_published(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM documents WHERE state = 'published' AND deleted_at IS NULL").fetchone()[0]
+
+
 def unpublished(conn: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
     """Drafts and scheduled documents, the next to go out first, then the newest drafts."""
     return conn.execute("SELECT * FROM documents WHERE state IN ('draft', 'scheduled') AND deleted_at IS NULL "

@@ -15,7 +15,8 @@ from .metadata import clean_metadata
 from .models import Document, Links
 from .store import OriginalStore, private_dir, private_file
 from .audit import Audit, AuditEntry, entries as audit_entries, log
-from .publication import Publication, due, next_due, released, set_findings, set_publication, unpublished
+from .publication import Publication, count_published, due, next_due, published_index, released, set_findings, \
+    set_publication, unpublished
 from .units import Link, NewDocument, recover, store_together
 
 DB_NAME = "dossier.sqlite3"
@@ -183,6 +184,12 @@ class Repository:
     def released(self, *, kind: str | None = None, limit: int = 50,
                  before: tuple[str, str] | None = None) -> list[Document]:
         return [row_to_document(r) for r in released(self.catalog.conn, kind=kind, limit=limit, before=before)]
+
+    def published_index(self, *, offset: int = 0, limit: int = 50_000) -> list[tuple[str, str]]:
+        return published_index(self.catalog.conn, offset=offset, limit=limit)
+
+    def count_published(self) -> int:
+        return count_published(self.catalog.conn)
 
     def unpublished(self, limit: int = 500) -> list[Document]:
         return [row_to_document(r) for r in unpublished(self.catalog.conn, limit)]

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from dossier.core import CorruptOriginal, Document, NotFound
 
+from .. import structured
 from . import dossier, downloads, viewer
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -31,8 +32,15 @@ def show(doc_id: str, preview_token: str | None = None):
     """The document's page; through a preview link (``preview_token``), as the public will see it."""
     doc = get_document(doc_id)
     q = request.args.get("q", "")
-    return render_template("document.html", doc=doc, links=linked(doc.id), preview_token=preview_token,
-                           pages=dossier().pages(doc.id, viewer(), q), q=q)
+    links, pages = linked(doc.id), dossier().pages(doc.id, viewer(), q)
+    described = {}
+    if doc.public and preview_token is None:      # what search engines and link previews may show
+        publisher = dossier().config.publisher
+        described = {"json_ld": structured.json_ld(doc, links, pages, publisher),
+                     "meta_tags": structured.open_graph(doc, pages, publisher),
+                     "canonical": structured.page_url(doc)}
+    return render_template("document.html", doc=doc, links=links, preview_token=preview_token,
+                           pages=pages, q=q, **described)
 
 
 def whole(use_case, doc_id: str):

@@ -19,6 +19,10 @@ def search_table(result: SearchResult, width: int = 100) -> str:
     first = (result.page - 1) * result.per_page + 1
     last = first + len(result.hits) - 1
     lines = [f"{result.total} result(s)" + (f", showing {first}-{last}" if result.hits else "")]
+    if result.corrected_from:
+        lines.append(f"showing results for: {result.query} (nothing matched {result.corrected_from!r}; --as-typed)")
+    if result.repairs:
+        lines.append(f"read as: {result.read_as or '(everything)'} ({'; '.join(result.repairs)})")
     if result.suggestion:
         lines.append(f"did you mean: {result.suggestion}")
     title_width = max(20, width - 46)

@@ -27,13 +27,14 @@ def facet_options(func):
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, MAX_PER_PAGE), default=10, show_default=True)
+@click.option("--as-typed", is_flag=True, help="When nothing matches, do not show a correction's results instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_dossier
-def search(app: Dossier, query, date_from, date_to, sort, page, per_page, as_json, **facets):
+def search(app: Dossier, query, date_from, date_to, sort, page, per_page, as_typed, as_json, **facets):
     """Full-text search with facet filters; QUERY uses Whoosh syntax (AND, OR, NOT, "phrase", field:value).
     Drafts and scheduled releases are found too (each hit names its state)."""
     filters = {name: list(values) for name, values in facets.items() if values}
     result = app.search(SearchQuery(text=query, filters=filters, sort=sort, page=page, per_page=per_page,
-                                    date_from=date_from, date_to=date_to), ACTOR)
+                                    date_from=date_from, date_to=date_to, as_typed=as_typed), ACTOR)
     click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json
                else output.search_table(result, shutil.get_terminal_size().columns))

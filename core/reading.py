@@ -19,8 +19,17 @@ LINK_NAMES = ("attachments", "attached_to", "related")
 
 def search(app: "Dossier", query: SearchQuery, viewer: Viewer) -> SearchResult:
     """Staff search everything that is not deleted; the public only what is published (the index
-    holds both, and counts, shows and suggests only the rows the viewer may see)."""
-    return app.index.search(dataclasses.replace(query, everything=viewer.staff))
+    holds both, and counts, shows and suggests only the rows the viewer may see). A query that
+    finds nothing, with a correction that finds something, gets the correction's results (unless
+    it asks ``as_typed``), marked with what was typed."""
+    query = dataclasses.replace(query, everything=viewer.staff)
+    result = app.index.search(query)
+    if result.total or not result.suggestion or query.as_typed:
+        return result
+    instead = app.index.search(dataclasses.replace(query, text=result.suggestion, as_typed=True))
+    if not instead.total:
+        return result
+    return dataclasses.replace(instead, suggestion=None, corrected_from=query.text)
 
 
 def document(app: "Dossier", doc_id: str, viewer: Viewer) -> Document:

@@ -158,7 +158,7 @@ class View:
 
     def count(self, mask: np.ndarray | None, facets=FACETS) -> dict[str, list[tuple[str, int]]]:
         """Value counts per facet over the rows of ``mask`` (None: every row):
-        (value as first seen, count), by count descending then value."""
+        (value as first seen, count), by count descending then value; years newest first."""
         if mask is None:
             return {facet: self._all_counts[facet] for facet in facets}
         return {facet: self._count(facet, mask) for facet in facets}
@@ -174,7 +174,10 @@ class View:
         counts = np.bincount(selected)
         display = self.display
         pairs = [(display[code], int(counts[code])) for code in np.flatnonzero(counts) if code]
-        pairs.sort(key=lambda p: (-p[1], p[0].casefold(), p[0]))
+        if facet == "year":       # a time line reads newest first, undated last
+            pairs.sort(key=lambda p: (not p[0].isdigit(), -int(p[0]) if p[0].isdigit() else 0, p[0]))
+        else:
+            pairs.sort(key=lambda p: (-p[1], p[0].casefold(), p[0]))
         return pairs
 
     # ---- order -------------------------------------------------------------------

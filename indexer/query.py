@@ -75,6 +75,51 @@ def positive_leaves(q: query.Query):
         yield from positive_leaves(child)
 
 
+def as_written(q: query.Query, text: str, schema, reader) -> query.Query:
+    """Wildcards and prefixes over the words as people write them, not only their stems.
+
+    The text fields hold stems (``separation`` is indexed as ``separ``), and Whoosh stems the
+    pattern too (``immigr?tion`` becomes ``immigr?t``), so most patterns meet nothing. Each is
+    also matched, as typed, against the index's unstemmed vocabulary (the ``words`` field), and
+    the stems of the words it finds are searched beside it."""
+    def rewrite(node: query.Query) -> query.Query:
+        if not isinstance(node, (query.Prefix, query.Wildcard)) or node.fieldname not in TEXT_FIELDS:
+            return node
+        typed = _typed_pattern(node, text)
+        if typed is None:
+            return node
+        written = type(node)("words", typed)
+        found = list(itertools.islice(written.expanded_terms(reader), MAX_EXPANSIONS + 1))
+        if len(found) > MAX_EXPANSIONS:
+            raise QueryError(f"{node.text!r} matches too many words; make it more specific.")
+        analyzer = schema[node.fieldname].analyzer
+        stems = sorted({s for _, word in found if (s := analysed(word.decode("utf-8"), analyzer))})
+        if not stems:
+            return node
+        return query.Or([node, *(query.Term(node.fieldname, s) for s in stems)], boost=node.boost)
+    return q.accept(rewrite)
+
+
+_PATTERN_ENDS = frozenset(' \t\n()"')
+
+
+def _typed_pattern(node: query.Query, text: str) -> str | None:
+    """The pattern as it was typed (lower-cased, without its field name): the word around the
+    node's span (Whoosh's span of a pattern covers only its last part)."""
+    end = getattr(node, "endchar", None)
+    if end is None or not 0 < end <= len(text):
+        return None
+    start = end - 1
+    while start > 0 and text[start - 1] not in _PATTERN_ENDS:
+        start -= 1
+    while end < len(text) and text[end] not in _PATTERN_ENDS:
+        end += 1
+    typed = text[start:end].rsplit(":", 1)[-1].lower()
+    if isinstance(node, query.Prefix):
+        typed = typed.rstrip("*")
+    return typed if _literal_prefix(typed) else None
+
+
 class UserQuery:
     """A user's query text parsed for the main search (``q``: title, text and
     metadata) and for finding the PDF pages it matches (``page_q``: the text only)."""
@@ -111,7 +156,7 @@ class UserQuery:
             raise QueryError("The query is too deeply nested to read.") from None
         except Exception as e:  # Whoosh's parser has no error contract of its own
             raise QueryError(f"Could not read the query {text!r}.") from e
-        return cls._check_tree(q, text, reader)
+        return as_written(cls._check_tree(q, text, reader), text, schema, reader)
 
     @staticmethod
     def _check_tree(q: query.Query, text: str, reader) -> query.Query:
@@ -227,10 +272,19 @@ def suggest(text: str, schema, reader) -> str | None:
     return corrected if corrected != text else None
 
 
+def _swaps(word: str) -> set[str]:
+    """The word with two neighbouring letters swapped: the commonest typo, one edit for a person
+    (Damerau) but two for Whoosh's Levenshtein walk, which would rank it behind any rarer word
+    one letter away."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
+            if word[i] != word[i + 1]}
+
+
 def _closest(word: str, reader, analyzer, deadline: float) -> str | None:
-    """Fewest edits first; among those, the word whose stem is in most documents."""
+    """Fewest edits first (a swap of neighbours counting as one); among those, the word whose
+    stem is in most documents."""
     for maxdist in range(1, SUGGEST_MAXDIST + 1):
-        candidates = set()
+        candidates = {w for w in _swaps(word) if reader.doc_frequency("words", w)} if maxdist == 1 else set()
         for leaf, _ in reader.leaf_readers():
             if time.monotonic() > deadline:
                 break

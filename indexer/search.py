@@ -27,6 +27,7 @@ class SearchQuery:
     date_from: str | None = None                     # YYYY-MM-DD, inclusive
     date_to: str | None = None                       # YYYY-MM-DD, inclusive
     everything: bool = False                         # also what the public may not see (for staff)
+    as_typed: bool = False                           # no results: do not search the suggestion instead
 
     def validated(self) -> "SearchQuery":
         """This query with per_page clamped and filters normalised to
@@ -96,6 +97,9 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: dict[str, list[tuple[str, int]]]     # every facet in FACETS, (value as given, count)
     suggestion: str | None
+    read_as: str | None = None                   # the query as mended before it was read (None: as typed)
+    repairs: tuple[str, ...] = ()                # what was mended, in words
+    corrected_from: str | None = None            # these are the suggestion's results: what was typed
 
     def to_dict(self) -> dict:
         return {
@@ -107,4 +111,7 @@ class SearchResult:
             "facets": {name: [{"value": v, "count": n} for v, n in self.facets.get(name, [])]
                        for name in FACETS},
             "suggestion": self.suggestion,
+            "read_as": self.read_as,
+            "repairs": list(self.repairs),
+            "corrected_from": self.corrected_from,
         }

@@ -17,6 +17,7 @@ from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
 from .query import UserQuery, suggest
+from .repair import repair
 from .schema import FACETS
 from .search import SearchQuery, SearchResult
 
@@ -77,7 +78,8 @@ class Search:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.q = q
-        text = q.text.strip()
+        text, self.repairs = repair(q.text.strip(), self.schema.names())
+        self.text = text
         self.user = UserQuery(text, self.schema, self.reader) if text and text != "*" else None
         self.dates = (view.date_mask(_date_int(q.date_from, 0), _date_int(q.date_to, 99_999_999))
                       if q.date_from or q.date_to else None)
@@ -141,7 +143,8 @@ class Search:
             raise
         return SearchResult(query=q.text, total=total, page=q.page, per_page=q.per_page,
                             hits=tuple(hits), facets={f: counts[f] for f in FACETS},
-                            suggestion=self._suggestion(total))
+                            suggestion=self._suggestion(total),
+                            read_as=self.text if self.repairs else None, repairs=self.repairs)
 
     def _facet_counts(self, matched: np.ndarray | None) -> dict[str, list[tuple[str, int]]]:
         """Counts over the results; a facet that is filtered on is counted without its
@@ -156,7 +159,7 @@ class Search:
     def _suggestion(self, total: int) -> str | None:
         if self.user is None or total >= SUGGEST_BELOW:
             return None
-        corrected = suggest(self.q.text.strip(), self.schema, self.reader)
+        corrected = suggest(self.text, self.schema, self.reader)
         if corrected is None:
             return None
         try:

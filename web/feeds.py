@@ -6,6 +6,7 @@ enclosures; past ENTRIES, a ``rel="next"`` link pages back (RFC 5005).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -50,7 +51,9 @@ def search_entries(args: MultiDict) -> tuple[list[dict], bool]:
     """A search's hits as entries, and whether there are more. Feeds are for the public, whoever
     fetches them."""
     try:
-        result = dossier().search(query.search_query(args, per_page=ENTRIES), PUBLIC)
+        # A feed follows what was typed: a subscriber is never sent a correction's results.
+        result = dossier().search(dataclasses.replace(query.search_query(args, per_page=ENTRIES), as_typed=True),
+                                  PUBLIC)
     except QueryError as exc:
         abort(400, description=str(exc))
     entries = []

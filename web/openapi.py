@@ -108,6 +108,10 @@ SEARCH_RESULT = {
             "type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
             for name in FACETS}},
         "suggestion": {**_NULLABLE_STRING, "description": '"Did you mean": a query with a word corrected.'},
+        "read_as": {**_NULLABLE_STRING, "description": "The query as mended before it was read (null: as typed)."},
+        "repairs": {"type": "array", "items": {"type": "string"}, "description": "What was mended, in words."},
+        "corrected_from": {**_NULLABLE_STRING, "description": "Nothing matched this, as typed: these are the "
+                                                              "results of its correction (`query`)."},
     },
 }
 
@@ -155,6 +159,8 @@ SEARCH_PARAMETERS = [
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "YYYY-MM-DD."},
     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "YYYY-MM-DD."},
+    {"name": "as_typed", "in": "query", "schema": {"enum": ["1"]},
+     "description": "1: when nothing matches, do not answer with the correction's results."},
     *({"name": name, "in": "query", "schema": _STRINGS, "style": "form", "explode": True,
        "description": f"Only documents with this {name.replace('_', ' ')} (repeat for any of several)."}
       for name in FACETS),
@@ -189,7 +195,7 @@ def _build(app: Flask) -> dict:
                              '{"error": {"code", "message"}}, with stable codes.'},
         servers=[{"url": "/"}])
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer",
-                                              "description": "An API token: `dossier user token NAME`."})
+                                              "description": "An API token: `dossier token create NAME`."})
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema)
     for name in ERROR_RESPONSES:

@@ -71,7 +71,8 @@ def test_search_finds_the_page_of_a_hit_and_counts_facets(dossier, files):
     assert "<mark>" in result["hits"][0]["snippet"]
     result = search(dossier, "family separation", "--kind", "release", "--year", "2018")
     assert [h["id"] for h in result["hits"]] == [release]
-    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "read_as", "repairs",
+                           "corrected_from"}
     assert result["per_page"] == 10
     assert {"value": "release", "count": 1} in result["facets"]["kind"]
 

@@ -84,7 +84,7 @@ def test_facet_counts_match_a_hand_count(index):
     facets = search(index).facets
     assert set(facets) == set(FACETS)
     assert facets["kind"] == [("release", 3), ("filing", 1), ("other", 1), ("photo", 1)]
-    assert facets["year"] == [("2018", 2), ("unknown", 2), ("2017", 1), ("2019", 1)]
+    assert facets["year"] == [("2019", 1), ("2018", 2), ("2017", 1), ("unknown", 2)]   # newest first, undated last
     # values differing only by case are one value, shown as first given
     assert facets["office"] == [("District of New Mexico", 2), ("Southern District of Texas", 2)]
     assert facets["topic"] == [("Fraud", 2), ("Immigration", 2), ("Detention", 1)]
@@ -328,7 +328,8 @@ def test_fuzzed_queries_return_results_or_query_error(index, text):
 
 def test_to_dict_shape(index):
     data = search(index, "fraud", per_page=1).to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "read_as", "repairs",
+                         "corrected_from"}
     assert set(data["hits"][0]) == {"id", "kind", "title", "date", "office", "snippet", "pages", "state"}
     assert data["hits"][0]["state"] == "published"
     assert set(data["facets"]) == set(FACETS)

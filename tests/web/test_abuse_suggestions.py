@@ -59,6 +59,8 @@ def test_a_typo_still_gets_a_suggestion(client):
     vocabulary = set(pseudo_words(random.Random(7), WORDS))
     word = next(w for w in sorted(vocabulary) if w[1:2] + w[:1] + w[2:] not in vocabulary)
     typo = word[1] + word[0] + word[2:]              # two letters swapped
-    body = client.get("/api/search", query_string={"q": typo}).get_json()
+    body = client.get("/api/search", query_string={"q": typo, "as_typed": "1"}).get_json()
     assert body["total"] == 0
     assert body["suggestion"] in vocabulary
+    instead = client.get("/api/search", query_string={"q": typo}).get_json()     # the correction's results
+    assert instead["total"] > 0 and instead["corrected_from"] == typo and instead["query"] == body["suggestion"]

@@ -100,7 +100,7 @@ def test_every_api_route_is_described(live):
             served |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert described == served
     search = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert search >= {"q", "sort", "page", "per_page", "from", "to", *FACETS}
+    assert search >= {"q", "sort", "page", "per_page", "from", "to", "as_typed", *FACETS}
     writes = [op for ops in spec["paths"].values() for m, op in ops.items() if m in ("post", "patch", "delete")]
     assert writes and all(op["security"] == [{"token": []}] for op in writes)
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from dossier.core import FACETS, QueryError, SearchQuery
 
-PARAMS = ("q", "sort", "from", "to", *FACETS)
+PARAMS = ("q", "sort", "from", "to", "as_typed", *FACETS)
 
 
 _DIGITS = re.compile(r"[0-9]{1,9}")     # ASCII only: str.isdigit() also takes "²" and "①", which int() refuses
@@ -39,6 +39,7 @@ def search_query(args: MultiDict, *, per_page: int = 10, sort: str | None = None
         per_page=_number(args, "per_page", per_page),
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
+        as_typed=args.get("as_typed") == "1",
     )
 
 

@@ -27,6 +27,7 @@ SUGGEST_MAXDIST = 2
 SUGGEST_MAX_WORDS = 6         # more unknown words than this: the query is no typo, and gets no suggestion
 SUGGEST_CANDIDATES = 200      # close words considered per unknown word and segment
 SUGGEST_SECONDS = 0.3         # the whole suggestion's budget: past it, what was found so far
+SUGGEST_CHOICES = 4           # candidates per unknown word tried against the rest of the query
 HIGHLIGHT_EXPANSIONS = 50
 
 # Field names must start with a letter: keeps "1:18-cv-00428-RB" a case number
@@ -231,14 +232,35 @@ class UserQuery:
 _WORD_RE = re.compile(r"^[^\W\d_]{3,}$")
 
 
-def suggest(text: str, schema, reader) -> str | None:
-    """The query string with each word unknown to the index replaced by the
-    closest whole word in the `words` field (fewest edits, then most documents).
-    None when nothing changes."""
+def suggestions(text: str, schema, reader) -> list[str]:
+    """Corrections of the query, best first: each word unknown to the index replaced by a close
+    whole word of the `words` field (fewest edits, a swap of neighbours counting as one, then
+    most documents); then, for each unknown word, its next candidates with the others at their
+    best (the caller keeps the first that fits the rest of the query). Empty when nothing changes."""
+    unknown = _unknown_words(text, schema, reader)
+    if not unknown:
+        return []
+    deadline = time.monotonic() + SUGGEST_SECONDS
+    choices = [(start, end, _ranked(word, reader, schema["text"].analyzer, deadline))
+               for start, end, word in unknown]
+    choices = [c for c in choices if c[2]]
+    if not choices:
+        return []
+    best = [(start, end, ranked[0]) for start, end, ranked in choices]
+    out = [_replaced(text, best)]
+    for i, (start, end, ranked) in enumerate(choices):
+        for other in ranked[1:]:
+            out.append(_replaced(text, best[:i] + [(start, end, other)] + best[i + 1:]))
+    return [c for c in dict.fromkeys(out) if c != text]
+
+
+def _unknown_words(text: str, schema, reader) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the query's words the index does not know; [] when there are more
+    than SUGGEST_MAX_WORDS (no typo, then) or the query cannot be read."""
     try:
         q = _parser(("words",), schema).parse(text)
     except Exception:
-        return None
+        return []
     unknown = []
     for leaf in positive_leaves(q):
         if not isinstance(leaf, query.Term) or leaf.fieldname != "words":
@@ -250,15 +272,11 @@ def suggest(text: str, schema, reader) -> str | None:
         if reader.doc_frequency("words", word) == 0:
             unknown.append((start, end, word))
             if len(unknown) > SUGGEST_MAX_WORDS:
-                return None
-    deadline = time.monotonic() + SUGGEST_SECONDS
-    replacements: list[tuple[int, int, str]] = []
-    for start, end, word in unknown:
-        best = _closest(word, reader, schema["text"].analyzer, deadline)
-        if best:
-            replacements.append((start, end, best))
-    if not replacements:
-        return None
+                return []
+    return unknown
+
+
+def _replaced(text: str, replacements: list[tuple[int, int, str]]) -> str:
     out, pos = [], 0
     for start, end, word in sorted(replacements):
         if start < pos:
@@ -268,8 +286,7 @@ def suggest(text: str, schema, reader) -> str | None:
         out.append(word.capitalize() if original[:1].isupper() and original[1:].islower() else word)
         pos = end
     out.append(text[pos:])
-    corrected = "".join(out)
-    return corrected if corrected != text else None
+    return "".join(out)
 
 
 def _swaps(word: str) -> set[str]:
@@ -280,10 +297,14 @@ def _swaps(word: str) -> set[str]:
             if word[i] != word[i + 1]}
 
 
-def _closest(word: str, reader, analyzer, deadline: float) -> str | None:
-    """Fewest edits first (a swap of neighbours counting as one); among those, the word whose
-    stem is in most documents."""
-    for maxdist in range(1, SUGGEST_MAXDIST + 1):
+def _ranked(word: str, reader, analyzer, deadline: float) -> list[str]:
+    """Up to SUGGEST_CHOICES words the index knows at the fewest edits (a swap of neighbours
+    counting as one), the words whose stems are in most documents first."""
+    def frequency(candidate):
+        stem = analysed(candidate, analyzer)
+        return reader.doc_frequency("text", stem) if stem else 0
+    ranked: list[str] = []
+    for maxdist in range(1, SUGGEST_MAXDIST + 1):      # two edits only when nothing is one away
         candidates = {w for w in _swaps(word) if reader.doc_frequency("words", w)} if maxdist == 1 else set()
         for leaf, _ in reader.leaf_readers():
             if time.monotonic() > deadline:
@@ -291,11 +312,8 @@ def _closest(word: str, reader, analyzer, deadline: float) -> str | None:
             candidates.update(itertools.islice(
                 leaf.terms_within("words", word, maxdist, prefix=1), SUGGEST_CANDIDATES))
         candidates.discard(word)
-        if candidates:
-            def frequency(candidate):
-                stem = analysed(candidate, analyzer)
-                return reader.doc_frequency("text", stem) if stem else 0
-            best = max(sorted(candidates), key=frequency)
-            if frequency(best):
-                return best
-    return None
+        scored = sorted(((frequency(c), c) for c in candidates), key=lambda fc: (-fc[0], fc[1]))
+        ranked = [c for f, c in scored if f][:SUGGEST_CHOICES]
+        if ranked:      # the walk two edits away costs several times the one-edit walk
+            break
+    return ranked

@@ -16,12 +16,13 @@ from . import accelerator
 from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
-from .query import UserQuery, suggest
+from .query import UserQuery, suggestions
 from .repair import repair
 from .schema import FACETS
 from .search import SearchQuery, SearchResult
 
 SUGGEST_BELOW = 3            # offer "did you mean" when a query has fewer hits than this
+SUGGEST_TRIES = 8            # corrections run against the index before giving up
 
 
 def score_matches(searcher, q: query.Query, wanted: bytes) -> tuple[list[int], list[int], list[float]]:
@@ -157,15 +158,17 @@ class Search:
         return counts
 
     def _suggestion(self, total: int) -> str | None:
+        """The first correction (best first) that finds more than the query did: a candidate
+        that fits the query's other words wins over a commoner one that finds nothing with them."""
         if self.user is None or total >= SUGGEST_BELOW:
             return None
-        corrected = suggest(self.text, self.schema, self.reader)
-        if corrected is None:
-            return None
-        try:
-            alt = UserQuery(corrected, self.schema, self.reader)
-            selected = _all([m for m in (self._matching(alt), self._allowed()) if m is not None])
-            better = self.view.size if selected is None else int(selected.sum())
-        except QueryError:
-            return None
-        return corrected if better > total else None
+        allowed = self._allowed()
+        for corrected in suggestions(self.text, self.schema, self.reader)[:SUGGEST_TRIES]:
+            try:
+                alt = UserQuery(corrected, self.schema, self.reader)
+            except QueryError:
+                continue
+            selected = _all([m for m in (self._matching(alt), allowed) if m is not None])
+            if (self.view.size if selected is None else int(selected.sum())) > total:
+                return corrected
+        return None

@@ -87,3 +87,13 @@ def test_two_swapped_letters_are_corrected_before_a_rarer_word_one_letter_away(i
 def test_years_are_listed_newest_first(index):
     years = [value for value, _ in index.search(SearchQuery()).facets["year"]]
     assert years == sorted(years, reverse=True)
+
+
+def test_a_correction_that_fits_the_other_words_wins_over_a_commoner_one(tmp_path):
+    # "activits" is one slip from "activity" (in three documents) and from "activist" (in one):
+    # only "activist" finds anything beside "actor".
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc(f"a{n}"), [f"Community activity number {n}."]) for n in range(3)]
+               + [(make_doc("b"), ["The activist and actor spoke."])])
+        assert ix.search(SearchQuery(text="activits actor")).suggestion == "activist actor"
+        assert ix.search(SearchQuery(text="activits")).suggestion == "activity"

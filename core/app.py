@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dossier.indexer.extract import ExtractionPool
 from dossier.indexer.index import Index
-from dossier.indexer.search import SearchQuery, SearchResult
+from dossier.indexer.search import Hit, SearchQuery, SearchResult
 from dossier.indexer.sync import Indexer
 from dossier.repository import AuditEntry, Document, Links, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
@@ -139,6 +139,10 @@ class Dossier:
 
     def links(self, doc_id: str, viewer: Viewer = PUBLIC) -> dict[str, list[Document]]:
         return reading.links(self, doc_id, viewer)
+
+    def similar(self, doc_id: str, viewer: Viewer = PUBLIC, limit: int = 5) -> list[Hit]:
+        """Documents like this one (computed), beside the links staff made."""
+        return reading.similar(self, doc_id, viewer, limit)
 
     def link_summary(self, doc_id: str, viewer: Viewer = PUBLIC) -> Links:
         return reading.link_summary(self, doc_id, viewer)

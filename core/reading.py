@@ -5,7 +5,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dossier.indexer.search import SearchQuery, SearchResult
+from dossier.indexer.search import Hit, SearchQuery, SearchResult
 from dossier.repository import AuditEntry, Document, LinkedDocument, Links, NotFound
 
 from .errors import Forbidden, Withdrawn
@@ -56,6 +56,15 @@ def links(app: "Dossier", doc_id: str, viewer: Viewer) -> dict[str, list[Documen
                 continue
         out[name] = docs
     return out
+
+
+def similar(app: "Dossier", doc_id: str, viewer: Viewer, limit: int) -> list[Hit]:
+    """The documents most like this one (its key terms), that this viewer may see, leaving out
+    those already linked to it: the computed neighbours beside the links staff made."""
+    summary = app.repo.links(document(app, doc_id, viewer).id)
+    linked = {entry.id for name in LINK_NAMES for entry in getattr(summary, name)}
+    result = search(app, SearchQuery(text=f"related:{doc_id}", per_page=limit + len(linked), as_typed=True), viewer)
+    return [hit for hit in result.hits if hit.id not in linked][:limit]
 
 
 def link_summary(app: "Dossier", doc_id: str, viewer: Viewer) -> Links:

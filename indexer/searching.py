@@ -17,6 +17,7 @@ from .errors import QueryError
 from .facets import View
 from .hits import HitBuilder
 from .query import UserQuery, suggestions
+from .related import RelatedQuery, related_id
 from .repair import repair
 from .schema import FACETS
 from .search import SearchQuery, SearchResult
@@ -79,9 +80,13 @@ class Search:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.q = q
-        text, self.repairs = repair(q.text.strip(), self.schema.names())
+        like = related_id(q.text)
+        text, self.repairs = (q.text.strip(), ()) if like else repair(q.text.strip(), self.schema.names())
         self.text = text
-        self.user = UserQuery(text, self.schema, self.reader) if text and text != "*" else None
+        if like:
+            self.user = RelatedQuery(like, searcher)
+        else:
+            self.user = UserQuery(text, self.schema, self.reader) if text and text != "*" else None
         self.dates = (view.date_mask(_date_int(q.date_from, 0), _date_int(q.date_to, 99_999_999))
                       if q.date_from or q.date_to else None)
         self.filters = {name: view.facet_mask(name, values) for name, values in q.filters.items()}
@@ -160,7 +165,7 @@ class Search:
     def _suggestion(self, total: int) -> str | None:
         """The first correction (best first) that finds more than the query did: a candidate
         that fits the query's other words wins over a commoner one that finds nothing with them."""
-        if self.user is None or total >= SUGGEST_BELOW:
+        if self.user is None or total >= SUGGEST_BELOW or isinstance(self.user, RelatedQuery):
             return None
         allowed = self._allowed()
         for corrected in suggestions(self.text, self.schema, self.reader)[:SUGGEST_TRIES]:

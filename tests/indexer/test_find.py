@@ -97,3 +97,16 @@ def test_a_correction_that_fits_the_other_words_wins_over_a_commoner_one(tmp_pat
                + [(make_doc("b"), ["The activist and actor spoke."])])
         assert ix.search(SearchQuery(text="activits actor")).suggestion == "activist actor"
         assert ix.search(SearchQuery(text="activits")).suggestion == "activity"
+
+
+def test_related_finds_the_documents_most_like_one_and_never_itself(tmp_path):
+    with Index.open(tmp_path / "ix") as ix:
+        ix.add([(make_doc("suit", title="Groundwater suit"),
+                 ["The attorney general sued the utility over perchlorate in the groundwater aquifer."]),
+                (make_doc("report", title="Aquifer report"),
+                 ["Perchlorate contamination of groundwater near the base; the aquifer feeds wells."]),
+                (make_doc("loans", title="Car loans"), ["A settlement with a car dealer about deceptive loans."])])
+        result = ix.search(SearchQuery(text="related:suit"))
+        assert [h.id for h in result.hits] == ["report"]
+        assert "<mark>Perchlorate</mark>" in result.hits[0].snippet
+        assert ix.search(SearchQuery(text="related:nosuchdoc")).total == 0

@@ -6,6 +6,8 @@ import re
 from urllib.parse import urlsplit
 import xml.etree.ElementTree as ET
 
+from dossier.core import Release
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 XSS = "<script>alert(1)</script>"
 
@@ -197,3 +199,16 @@ def test_absolute_links_use_the_configured_address_whatever_the_host_header(tmp_
         assert unprefixed["download_url"].startswith("https://records.example.gov/ag/documents/")
     finally:
         close_services(app)
+
+
+def test_a_document_page_lists_documents_like_it_beside_the_links_staff_made(client, services, release):
+    main, (complaint, _) = release
+    like = services.add_text("Perchlorate found in the aquifer again; groundwater wells closed.",
+                             {"title": "Aquifer perchlorate update"}).main.document
+    hidden = services.add_text("Perchlorate in the aquifer groundwater, a draft.", {"title": "Draft perchlorate"},
+                               release=Release("draft")).main.document
+    page = text(client.get(f"/documents/{complaint.id}"))
+    similar = page[page.index("Documents like this"):]
+    assert like.title in similar and hidden.title not in similar
+    assert main.title not in similar            # already linked: listed with the links, not twice
+    assert f"related:{complaint.id}" in page.replace("%3A", ":")

@@ -39,8 +39,9 @@ def show(doc_id: str, preview_token: str | None = None):
         described = {"json_ld": structured.json_ld(doc, links, pages, publisher),
                      "meta_tags": structured.open_graph(doc, pages, publisher),
                      "canonical": structured.page_url(doc)}
+    similar = dossier().similar(doc.id, viewer()) if preview_token is None else []
     return render_template("document.html", doc=doc, links=links, preview_token=preview_token,
-                           pages=pages, q=q, **described)
+                           pages=pages, q=q, similar=similar, **described)
 
 
 def whole(use_case, doc_id: str):

@@ -101,13 +101,15 @@ def analysed(word: str, analyzer) -> str | None:
 
 def find_marks(text: str, terms: frozenset[str], analyzer, limit: int = _MAX_MARKS_SCANNED) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` whose analysed form (as the
-    index's ``analyzer`` makes it: folded, stemmed) is in ``terms``; at most
-    ``limit``. One set look-up per word, whatever the number of terms."""
+    index's ``analyzer`` makes it: folded, stemmed; or any of several analyzers) is in
+    ``terms``; at most ``limit``. One set look-up per word and analyzer."""
     if not terms or not text:
         return []
+    analyzers = analyzer if isinstance(analyzer, tuple) else (analyzer,)
     spans = []
     for m in _TOKEN_RE.finditer(text):
-        if analysed(m.group().lower(), analyzer) in terms:
+        word = m.group().lower()
+        if any(analysed(word, a) in terms for a in analyzers):
             spans.append(m.span())
             if len(spans) >= limit:
                 break

@@ -9,6 +9,7 @@ from dossier.repository.models import Document
 
 from .analysis import STORED_TEXT_CHARS, strip_repeated_lines
 from .paged import paged_text
+from .language import language_of
 from .schema import DOC, text_analyzer
 
 _TEXT_ANALYZER = text_analyzer()    # the "text" field's (the accelerator runs it as one loop)
@@ -70,6 +71,7 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
                       "page_texts": json.dumps([t[:STORED_TEXT_CHARS] for t in page_texts]).encode("utf-8")}
     else:
         text = body = "\n\n".join(pages).strip()
+    language = language_of(doc.title, body)
     meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type,
                                  *doc.topics, *doc.people, *doc.places) if v)
     fields: dict = {
@@ -92,6 +94,10 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
         "person": list(doc.people),
         "place": list(doc.places),
     }
+    if language:
+        fields["language"] = language
+    if language == "Spanish":
+        fields["text_es"] = f"{doc.title}\n{body}"
     if date is not None:
         fields["date"] = date
         fields["_stored_date"] = doc.date

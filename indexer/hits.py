@@ -6,6 +6,7 @@ import json
 from .analysis import plain_snippet, snippet
 from .pagematch import DocumentPositions, PageMatcher
 from .query import UserQuery
+from .schema import marking_analyzers
 from .search import Hit
 
 
@@ -19,7 +20,7 @@ class HitBuilder:
 
     def hits(self, docnums: list[int]) -> list[Hit]:
         terms = self.user.highlight_terms(self.reader) if self.user else frozenset()
-        analyzer = self.schema["text"].analyzer
+        analyzer = marking_analyzers(self.schema)
         hits = []
         for docnum in docnums:
             fields = self.searcher.stored_fields(docnum)

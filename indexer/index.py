@@ -34,7 +34,7 @@ from . import accelerator_check
 from .analysis import find_marks
 from .errors import IndexerError, IndexLocked, QueryError
 from .query import UserQuery
-from .schema import DOC, SCHEMA_VERSION, build_schema
+from .schema import DOC, SCHEMA_VERSION, build_schema, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
 from .searching import Search
@@ -186,7 +186,7 @@ class Index:
 
     def marks(self, text: str, terms: frozenset[str], limit: int = MAX_MARKS) -> list[tuple[int, int]]:
         """Spans of ``text`` to mark for ``terms`` (from ``highlight_terms``), the way snippets mark them."""
-        return find_marks(text, terms, self._ix.schema["text"].analyzer, limit)
+        return find_marks(text, terms, marking_analyzers(self._ix.schema), limit)
 
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()

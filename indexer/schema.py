@@ -19,9 +19,9 @@ from whoosh.support.charset import accent_map
 
 from .paged import PagedTextField
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
-FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place")
+FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place", "language")
 MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
 
 # Separates the values of a multi-valued facet in its column. Stripped from values.
@@ -30,8 +30,10 @@ VALUE_SEP = "\x1f"
 DOC, VOCAB = "doc", "vocab"
 
 # Text fields searched when a query names no field, with their boosts.
-DEFAULT_FIELDS = ("title", "text", "meta")
-FIELD_BOOSTS = {"title": 2.5, "text": 1.0, "meta": 1.0}
+# text_es: a Spanish document's title and text again, with Spanish stems and stop words
+# (an English query word finds nothing there; a Spanish one finds its other forms).
+DEFAULT_FIELDS = ("title", "text", "meta", "text_es")
+FIELD_BOOSTS = {"title": 2.5, "text": 1.0, "meta": 1.0, "text_es": 1.0}
 TEXT_FIELDS = frozenset(DEFAULT_FIELDS)
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
@@ -82,6 +84,38 @@ def text_analyzer():
         | analysis.StopFilter(minsize=1)
         | analysis.StemFilter(lang="en")
     )
+
+
+class _SpanishAccents(analysis.Filter):
+    """-cion/-sion typed without the accent, as -ción/-sión: the Spanish stemmer only knows the
+    accented endings (so `inmigracion` and `inmigración` meet at one stem)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.endswith(("cion", "sion")):
+                t.text = t.text[:-2] + "ón"
+            elif t.text.endswith(("ciones", "siones")):
+                t.text = t.text[:-4] + "ones"
+            yield t
+
+
+def spanish_analyzer():
+    """Spanish stems and stop words, accents folded after stemming (the stemmer needs them)."""
+    from whoosh.lang import stopwords_for_language
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.StopFilter(stoplist=stopwords_for_language("es"), minsize=1)
+        | _SpanishAccents()
+        | analysis.StemFilter(lang="es")
+        | analysis.CharsetFilter(accent_map)
+    )
+
+
+def marking_analyzers(schema) -> tuple:
+    """What a snippet's words are analysed with to find the query's terms in them: English, and
+    Spanish (a Spanish document may match through text_es alone)."""
+    return schema["text"].analyzer, schema["text_es"].analyzer
 
 
 # Whole words for "did you mean": lower-cased, NOT stemmed, NOT accent-folded
@@ -173,6 +207,8 @@ def build_schema() -> fields.Schema:
         page_texts=fields.COLUMN(columns.CompressedBytesColumn()),
         # doc only: metadata as searchable words (people, places, case number...)
         meta=fields.TEXT(**text),
+        # doc only, Spanish documents only: title and text with Spanish analysis
+        text_es=fields.TEXT(analyzer=spanish_analyzer()),
         # vocab only (one per indexing batch): whole words for "did you mean"
         words=fields.TEXT(analyzer=words_analyzer(), phrase=False),
         date=fields.DATETIME(stored=True),

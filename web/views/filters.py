@@ -15,6 +15,7 @@ from .query import browse_url, url_with
 FACET_LABELS = {
     "kind": "Type", "year": "Year", "office": "Office", "topic": "Topic", "court": "Court",
     "case_number": "Case number", "doc_type": "Document type", "person": "Person", "place": "Place",
+    "language": "Language",
 }
 FIELD_LABELS = {
     "kind": "Type", "title": "Title", "date": "Date", "office": "Office", "topics": "Topics", "people": "People",

@@ -110,7 +110,8 @@ def import_(app: Dossier, source: Path):
 def show(app: Dossier, doc_id, as_json):
     """A document's details and links."""
     doc = app.document(doc_id, ACTOR)
-    record = dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict())
+    record = dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict(),
+                  text_pages=[p.to_dict() for p in app.page_sources(doc.id, ACTOR)])
     if doc.deleted:
         record["deleted"] = "yes: hidden from search and listing; `dossier restore` brings it back"
     click.echo(json.dumps(record, indent=2, ensure_ascii=False) if as_json else output.document(record))

@@ -18,7 +18,7 @@ from dossier.indexer.extract import ExtractionPool
 from dossier.indexer.index import Index
 from dossier.indexer.search import SearchQuery, SearchResult
 from dossier.indexer.sync import Indexer
-from dossier.repository import AuditEntry, Document, Links, Problem, Repository
+from dossier.repository import AuditEntry, Document, Links, PageSource, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
@@ -145,6 +145,10 @@ class Dossier:
 
     def pages(self, doc_id: str, viewer: Viewer = PUBLIC, query: str = "") -> list[tuple[str, list]]:
         return reading.pages(self, doc_id, viewer, query)
+
+    def page_sources(self, doc_id: str, viewer: Viewer = PUBLIC) -> list[PageSource]:
+        """Each page's number and where its text came from (the engine)."""
+        return reading.page_sources(self, doc_id, viewer)
 
     def original(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, Path]:
         return reading.original(self, doc_id, viewer)

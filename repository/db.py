@@ -89,6 +89,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # Which engine gave each page its text: 'pypdf', 'pdfium' (where pypdf's is garbled or
+    # missing); NULL for a page without text, for what is not a PDF, and on rows from before.
+    """
+    ALTER TABLE pages ADD COLUMN engine TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -99,3 +99,13 @@ class Links:
     def to_dict(self) -> dict:
         return {name: [d.to_dict() for d in getattr(self, name)]
                 for name in ("attachments", "attached_to", "related")}
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """Where one page's stored text came from."""
+    page: int                       # 1-based
+    engine: str | None              # "pypdf", "pdfium"; None: no text
+
+    def to_dict(self) -> dict:
+        return {"page": self.page, "engine": self.engine}

@@ -12,7 +12,7 @@ from . import db
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
-from .models import Document, Links
+from .models import Document, Links, PageSource
 from .store import OriginalStore, private_dir, private_file
 from .audit import Audit, AuditEntry, entries as audit_entries, log
 from .publication import Publication, due, next_due, released, set_findings, set_publication, unpublished
@@ -93,6 +93,10 @@ class Repository:
     def pages(self, doc_id: str) -> list[str]:
         return self.catalog.pages(doc_id)
 
+    def page_sources(self, doc_id: str) -> list[PageSource]:
+        """Each stored page's number and the engine its text came from."""
+        return self.catalog.page_sources(doc_id)
+
     def original_path(self, doc: Document) -> Path:
         return self.originals.path(doc.sha256)
 
@@ -116,13 +120,14 @@ class Repository:
         return self.get(doc_id, include_deleted=True)
 
     def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None = None,
-                 page_count: int | None = None) -> None:
+                 page_count: int | None = None, engines: Sequence[str | None] = ()) -> None:
         with transaction(self.catalog.conn) as conn:
-            Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count)
+            Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count,
+                                   engines=engines)
 
-    def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
+    def set_texts(self, items: Iterable[tuple]) -> None:
         """``set_text`` for many documents in ONE transaction (one commit, one WAL
-        fsync): items are (doc_id, pages, status, error, page_count). All or none
+        fsync): items are (doc_id, pages, status, error, page_count[, engines]). All or none
         are stored; a later item for the same id wins."""
         items = list(items)
         if not items:

@@ -130,7 +130,8 @@ def document_record(doc_id: str, **extra) -> dict:
     record = doc.to_dict()
     if not who.staff:
         record["redaction_findings"] = None
-    return dict(record, links=links, url=url_for("documents.show", doc_id=doc.id, _external=True),
+    text_pages = [p.to_dict() for p in dossier().page_sources(doc_id, who)]
+    return dict(record, links=links, text_pages=text_pages, url=url_for("documents.show", doc_id=doc.id, _external=True),
                 download_url=url_for("documents.original", doc_id=doc.id, _external=True), **extra)
 
 

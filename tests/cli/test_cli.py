@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pdfmaker import make_pdf
+from tests.pdfmaker import make_glyph_named_pdf, make_pdf
 from tests.uploads import samples
 
 RELEASE = """AG Balderas Files Suit Over Family Separation
@@ -239,3 +239,12 @@ def test_a_manifest_line_nested_too_deeply_is_skipped(dossier, files, tmp_path):
     result = ok(dossier("import", manifest), 1)
     assert "line 1: -: bad_line: nested too deeply to read" in result.stderr
     assert "1 added" in result.stderr
+
+
+def test_show_names_the_engine_of_each_page(dossier, tmp_path):
+    path = make_glyph_named_pdf(tmp_path / "order.pdf", ["IT IS ORDERED that the stay is lifted. " * 4, ""])
+    [doc_id] = ok(dossier("add", path)).stdout.split()
+    shown = json.loads(ok(dossier("show", doc_id, "--json")).stdout)
+    assert shown["text_pages"] == [{"page": 1, "engine": "pdfium"}, {"page": 2, "engine": None}]
+    assert "1 pdfium; 2 no text" in ok(dossier("show", doc_id)).stdout
+    assert search(dossier, '"stay is lifted"')["total"] == 1

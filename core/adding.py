@@ -17,6 +17,7 @@ from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
+from . import ocr
 from .errors import Invalid, Refused
 from .times import iso
 from .visibility import OPERATOR, Viewer
@@ -102,6 +103,7 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
+    app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 

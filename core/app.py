@@ -22,8 +22,10 @@ from dossier.repository import AuditEntry, Document, Links, PageSource, Problem,
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, publishing, reading
+from . import adding, demo, editing, importing, maintenance, ocr, publishing, reading, settings
+from .errors import Invalid
 from .adding import Added, Release
+from .queue import TaskQueue
 from .settings import Config
 from .times import UTC
 from .visibility import OPERATOR, PUBLIC, Viewer
@@ -49,13 +51,31 @@ class Dossier:
                        memory_limit=config.extract_memory_mb * 2**20)
         self.indexer = Indexer(self.repo, self.index, pool)
         self.intake = Intake(self.repo, max_bytes=config.max_upload_bytes)
+        self._ocr_pool: ExtractionPool | None = None
+        self._queue: TaskQueue | None = None
         if catch_up:
             maintenance.catch_up(self)
 
     def now(self) -> dt.datetime:
         return self.clock()
 
+    @property
+    def ocr_pool(self) -> ExtractionPool:
+        """The OCR workers (started on first need): one page each, the page time limit."""
+        if self._ocr_pool is None:
+            self._ocr_pool = ExtractionPool(self.config.extract_workers or None, self.config.ocr_page_timeout,
+                                            self.config.extract_memory_mb * 2**20)
+        return self._ocr_pool
+
+    @property
+    def queue(self) -> TaskQueue:
+        if self._queue is None:
+            self._queue = TaskQueue(self.config, lambda: Dossier(self.config, catch_up=False, clock=self.clock))
+        return self._queue
+
     def close(self) -> None:
+        if self._ocr_pool is not None:
+            self._ocr_pool.close()
         self.indexer.close()
         self.index.close()
         self.repo.close()
@@ -86,7 +106,9 @@ class Dossier:
         return adding.precheck(self.repo, [upload, *attachments], attach_ids)
 
     def import_entries(self, entries: Iterable[Entry | Skip], progress: Progress | None = None) -> Report:
-        return importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        report = importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        self.queue.enqueue(ocr.examine(self))
+        return report
 
     # ---- changing ------------------------------------------------------------------
     def update(self, doc_id: str, changes, actor: Viewer = OPERATOR) -> Document:
@@ -174,6 +196,27 @@ class Dossier:
 
     def check(self) -> list[Problem]:
         return maintenance.check(self)
+
+    # ---- OCR -----------------------------------------------------------------------
+    def request_ocr(self, doc_ids: Sequence[str] | None = None, *, redo: bool = False) -> list[str]:
+        """These documents (None: every one) made to wait for OCR where a page needs it (``redo``: again,
+        what was recognised forgotten); the ids that wait."""
+        ids = [d.id for d in self.repo.iter_documents()] if doc_ids is None else doc_ids
+        return ocr.request(self, ids, redo)
+
+    def recognise(self, doc_id: str, languages: str | None = None) -> Document:
+        """OCR of a waiting document now, in this process, then indexed again."""
+        if languages is not None:
+            try:
+                languages = settings.languages(languages)
+            except ValueError:
+                raise Invalid(f"languages must be Tesseract's codes joined by +, like eng+spa, not {languages!r}",
+                              field="languages") from None
+        ocr.recognise(self, doc_id, languages)
+        return self.repo.get(doc_id)
+
+    def ocr_stuck(self) -> list[str]:
+        return ocr.stuck(self)
 
     def live_count(self) -> int:
         return len(self.repo.live_ids())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -30,6 +31,14 @@ def proxy_address(value: str) -> str:
 def time_zone(value: str) -> str:
     zone(value.strip())        # ValueError if not a zone
     return value.strip()
+
+
+def languages(value: str) -> str:
+    """Tesseract's language codes joined by `+` (`eng+spa`)."""
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*", value):
+        raise ValueError(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,14 @@ SETTINGS: tuple[Setting, ...] = (
             "the office's time zone (e.g. `America/Denver`): embargo times are typed and shown in it"),
     Setting("preview_hours", "DOSSIER_PREVIEW_HOURS", 72, int,
             "hours a shared preview link of an unpublished release keeps working"),
+    Setting("ocr_languages", "DOSSIER_OCR_LANGUAGES", "eng+spa", languages,
+            "the languages OCR reads, Tesseract's codes joined by `+` (each needs its `tesseract-ocr-LANG` package)"),
+    Setting("ocr_dpi", "DOSSIER_OCR_DPI", 300, int,
+            "resolution PDF pages are rendered at for OCR"),
+    Setting("ocr_page_timeout", "DOSSIER_OCR_PAGE_TIMEOUT", 120.0, float,
+            "seconds OCR may take over one page (or image) before its worker is killed and the page left without text"),
+    Setting("ocr_max_pages", "DOSSIER_OCR_MAX_PAGES", 500, int,
+            "pages of one document OCR recognises at most (the first ones)"),
 )
 
 
@@ -79,6 +96,10 @@ class Config:
     trusted_proxies: str = ""
     timezone: str = "UTC"
     preview_hours: int = 72
+    ocr_languages: str = "eng+spa"
+    ocr_dpi: int = 300
+    ocr_page_timeout: float = 120.0
+    ocr_max_pages: int = 500
 
     @property
     def max_upload_bytes(self) -> int:

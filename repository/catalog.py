@@ -203,8 +203,8 @@ class Catalog:
                               [(item[0], n, valid_text(text), _engine(item, n))
                                for item in items for n, text in enumerate(item[1], start=1)])
         self.conn.executemany(
-            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL "
-            "WHERE id = ?",
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL, "
+            "layer_status = NULL, ocr_confidence = NULL, ocr_queued_at = NULL WHERE id = ?",
             [(status, error and valid_text(error), page_count, doc_id)
              for doc_id, _, status, error, page_count, *_ in items])
 
@@ -213,9 +213,9 @@ class Catalog:
         return [r[0] for r in rows]
 
     def page_sources(self, doc_id: str) -> list[PageSource]:
-        rows = self.conn.execute("SELECT page_no, engine FROM pages WHERE document_id = ? ORDER BY page_no",
-                                 (doc_id,))
-        return [PageSource(r["page_no"], r["engine"]) for r in rows]
+        rows = self.conn.execute("SELECT page_no, engine, confidence, length(text) AS chars FROM pages "
+                                 "WHERE document_id = ? ORDER BY page_no", (doc_id,))
+        return [PageSource(r["page_no"], r["engine"], r["confidence"], r["chars"]) for r in rows]
 
     # -- links ---------------------------------------------------------------
     def add_link(self, source_id: str, target_id: str, link_type: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from . import db
+from . import db, ocr
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
@@ -204,6 +204,44 @@ class Repository:
     def audit_log(self, doc_id: str | None = None, *, limit: int = 100, before_id: int | None = None
                   ) -> list[AuditEntry]:
         return audit_entries(self.catalog.conn, doc_id, limit=limit, before_id=before_id)
+
+    # -- OCR -------------------------------------------------------------------
+    def ocr_unexamined(self) -> list[str]:
+        return ocr.unexamined(self.catalog.conn)
+
+    def ocr_page_texts(self, doc_id: str) -> list[tuple[int, str, str | None]]:
+        """(page number, text, engine) of each stored page."""
+        return ocr.page_texts(self.catalog.conn, doc_id)
+
+    def look_at_for_ocr(self, doc_id: str, pending: bool, now: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.look_at(conn, doc_id, pending, now)
+
+    def ocr_pending(self, queued_before: str | None = None) -> list[str]:
+        return ocr.pending(self.catalog.conn, queued_before)
+
+    def claim_for_ocr(self, doc_id: str, owner: str, until: str, now: str, dead: Sequence[str] = ()) -> bool:
+        with transaction(self.catalog.conn) as conn:
+            return ocr.claim(conn, doc_id, owner, until, now, dead)
+
+    def ocr_owners(self) -> list[str]:
+        return ocr.owners(self.catalog.conn)
+
+    def set_recognised_page(self, doc_id: str, page_no: int, text: str, words, confidence: float | None) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.set_page(conn, doc_id, page_no, text, words, confidence)
+
+    def finish_ocr(self, doc_id: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.finish(conn, doc_id)
+
+    def forget_ocr(self, doc_id: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.forget(conn, doc_id)
+
+    def page_words(self, doc_id: str, page_no: int) -> list:
+        """A recognised page's words: [text, x0, y0, x1, y1, confidence], boxes as fractions of the page."""
+        return ocr.words(self.catalog.conn, doc_id, page_no)
 
     # -- indexing state --------------------------------------------------------
     def unindexed_ids(self) -> list[str]:

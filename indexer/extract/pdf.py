@@ -83,7 +83,11 @@ def _second_engine(path: Path, pages: _Pages) -> _Pages:
     """Each page pypdf left without text or garbled, read by PDFium; its text is kept where it
     clearly reads, and a garbled page no engine reads is left without text (for OCR)."""
     whole = is_garbled(_sample(tuple(pages.texts)))    # its short pages are suspect too
-    suspect = [n for n, text in enumerate(pages.texts, start=1) if whole or page_garbled(text)]
+    # Not a page pypdf failed on: its limits refuse bombs (a content stream inflating to
+    # gigabytes) that PDFium would inflate.
+    failed_pages = {number for number, _ in pages.failures}
+    suspect = [n for n, text in enumerate(pages.texts, start=1)
+               if n not in failed_pages and (whole or page_garbled(text))]
     second = pdfium_texts(path, suspect) if suspect else {}
     for number in suspect:
         text = second.get(number, "")

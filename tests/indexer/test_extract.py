@@ -293,4 +293,4 @@ def test_missing_file_fails_without_raising(tmp_path: Path) -> None:
 def test_supported_mimes_and_statuses() -> None:
     assert {PDF, DOCX, "text/html", "text/plain", "image/jpeg", "image/webp"} <= SUPPORTED_MIMES
     assert {"extracted", "partial", "empty", "encrypted", "garbled", "failed",
-            "not_applicable"} == set(TEXT_STATUSES)
+            "not_applicable", "ocr_pending", "ocr"} == set(TEXT_STATUSES)

@@ -93,3 +93,14 @@ def test_a_stamp_only_text_layer_is_recognised(dossier, tmp_path: Path):
     stamp = make_pdf(tmp_path / "stamp.pdf", ["Case 1:12-cv-05708-ER   Document 11   Filed 09/27/13   Page 1 of 1"])
     [doc_id] = ok(dossier("add", stamp)).stdout.split()
     assert show(dossier, doc_id)["text_status"] == "ocr_pending"
+
+
+def test_check_reports_a_document_waiting_for_ocr_too_long(dossier, data_dir: Path, tmp_path: Path):
+    import sqlite3
+
+    [doc_id] = ok(dossier("add", make_scan_pdf(tmp_path / "old.pdf", ["An old scan"]))).stdout.split()
+    assert "ocr_stuck" not in dossier("check").stdout
+    with sqlite3.connect(data_dir / "dossier.sqlite3") as conn:       # as if no worker had run for a day
+        conn.execute("UPDATE documents SET ocr_queued_at = '2026-01-01T00:00:00Z' WHERE id = ?", (doc_id,))
+    result = ok(dossier("check"), 1)
+    assert f"ocr_stuck: {doc_id} has waited for OCR" in result.stdout

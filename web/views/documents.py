@@ -32,7 +32,8 @@ def show(doc_id: str, preview_token: str | None = None):
     doc = get_document(doc_id)
     q = request.args.get("q", "")
     return render_template("document.html", doc=doc, links=linked(doc.id), preview_token=preview_token,
-                           pages=dossier().pages(doc.id, viewer(), q), q=q)
+                           pages=dossier().pages(doc.id, viewer(), q), q=q,
+                           sources=dossier().page_sources(doc.id, viewer()))
 
 
 def whole(use_case, doc_id: str):

@@ -128,6 +128,11 @@ def upload():
     parts = [added.main, *added.attachments]
     if added.held:
         flash(added.held + " See the findings below; a publisher can publish it anyway, with a reason.", "warning")
+    scans = [p.document.filename for p in parts if p.created and p.document.text_status == "ocr_pending"]
+    if scans:
+        flash(f"Scanned, without text that can be read: {', '.join(scans)}. Their text is being recognised "
+              "automatically (OCR, a few seconds a page) and becomes searchable when that is done; check it "
+              "before relying on it.", "warning")
     if any(p.differences for p in parts):
         return render_template("upload_result.html", parts=parts)
     if not added.main.created:

@@ -1,0 +1,22 @@
+"""What the document page and the API say of a scan before and after OCR."""
+from __future__ import annotations
+
+from tests.scanmaker import make_scan_pdf
+from tests.web.conftest import app, client, config, services  # noqa: F401  (the web fixtures)
+from dossier.core import Upload
+
+
+def test_the_page_says_ocr_is_pending_then_that_the_text_was_recognised(client, services, tmp_path):
+    scan = make_scan_pdf(tmp_path / "letter.pdf", ["Dear Counsel,", "We write about the settlement terms."])
+    stored, _ = services.add(Upload(scan, "letter.pdf", {}))
+    doc_id = stored.document.id
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "its text is being recognised automatically" in page and "(0 of its 2 pages so far)" in page
+
+    services.recognise(doc_id)
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "Text recognised automatically; it may contain errors (confidence" in page
+    assert "settlement terms" in page
+    record = client.get(f"/api/documents/{doc_id}").get_json()
+    assert record["text_status"] == "ocr" and record["ocr_confidence"] > 80
+    assert [p["engine"] for p in record["text_pages"]] == ["tesseract", "tesseract"]

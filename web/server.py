@@ -47,7 +47,8 @@ class Server:
         """Serve until stopped (SIGINT, SIGTERM), with two background processes beside the workers
         (scheduled releases go out at their time; the queue's consumer runs OCR); the exit status."""
         spawn = multiprocessing.get_context("spawn")
-        beside = [spawn.Process(target=target, args=(self.config, os.getpid()), name=name, daemon=True)
+        # Not daemonic: the queue's consumer starts OCR workers of its own (each dies with its parent).
+        beside = [spawn.Process(target=target, args=(self.config, os.getpid()), name=name)
                   for target, name in ((background.main, "dossier-background"), (worker.main, "dossier-worker"))]
         for process in beside:
             process.start()

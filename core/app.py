@@ -22,8 +22,7 @@ from dossier.repository import AuditEntry, Document, Links, PageSource, Problem,
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, ocr, publishing, reading, settings
-from .errors import Invalid
+from . import adding, demo, editing, importing, maintenance, ocr, publishing, reading
 from .adding import Added, Release
 from .queue import TaskQueue
 from .settings import Config
@@ -88,16 +87,20 @@ class Dossier:
 
     # ---- adding --------------------------------------------------------------------
     def add(self, upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-            *, first_kind: str | None = None, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
+            *, first_kind: str | None = None, release: Release | None = None, ocr_languages: str | None = None,
+            actor: Viewer = OPERATOR) -> Added:
         """A document (typically a release) with its attachments, stored as one unit and indexed;
-        ``release``: its state (published now unless said otherwise, and the actor may)."""
-        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind, release=release, actor=actor)
+        ``release``: its state (published now unless said otherwise, and the actor may);
+        ``ocr_languages``: what OCR reads its scans in (default: the setting)."""
+        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind, release=release,
+                          ocr_languages=ocr_languages, actor=actor)
 
     def add_text(self, text: str, meta, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-                 *, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
+                 *, release: Release | None = None, ocr_languages: str | None = None,
+                 actor: Viewer = OPERATOR) -> Added:
         """A release typed rather than uploaded (kept as a .txt original), with its attachments."""
         return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release", release=release,
-                          actor=actor)
+                          ocr_languages=ocr_languages, actor=actor)
 
     def precheck(self, upload: Upload | None, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()
                  ) -> tuple[list, list[str]]:
@@ -206,13 +209,7 @@ class Dossier:
 
     def recognise(self, doc_id: str, languages: str | None = None) -> Document:
         """OCR of a waiting document now, in this process, then indexed again."""
-        if languages is not None:
-            try:
-                languages = settings.languages(languages)
-            except ValueError:
-                raise Invalid(f"languages must be Tesseract's codes joined by +, like eng+spa, not {languages!r}",
-                              field="languages") from None
-        ocr.recognise(self, doc_id, languages)
+        ocr.recognise(self, doc_id, None if languages is None else ocr.checked_languages(languages))
         return self.repo.get(doc_id)
 
     def ocr_stuck(self) -> list[str]:

@@ -19,6 +19,8 @@ from dossier.indexer.extract.ocr import Recognised
 from dossier.indexer.ocr_pages import IMAGE_MIMES, pages_to_recognise
 from dossier.repository import NotFound
 
+from . import settings
+from .errors import Invalid
 from .times import iso
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ def recognise(app: "Dossier", doc_id: str, languages: str | None = None) -> bool
         return False
     todo = pages_to_recognise(doc.mime, doc.text_status, app.repo.ocr_page_texts(doc_id), app.config.ocr_max_pages)
     path = app.repo.original_path(doc)
-    languages = languages or app.config.ocr_languages
+    languages = languages or doc.ocr_languages or app.config.ocr_languages
     if doc.mime in IMAGE_MIMES:
         items = [(1, path, RECOGNISE_IMAGE, {"languages": languages})]
     else:
@@ -82,6 +84,14 @@ def recognise(app: "Dossier", doc_id: str, languages: str | None = None) -> bool
     app.repo.finish_ocr(doc_id)
     app.indexer.index_ids([doc_id])
     return True
+
+
+def checked_languages(value: str) -> str:
+    try:
+        return settings.languages(value)
+    except ValueError:
+        raise Invalid(f"OCR languages are Tesseract's codes joined by +, like eng+spa, not {value!r}.",
+                      field="ocr_languages") from None
 
 
 def stuck(app: "Dossier") -> list[str]:

@@ -94,7 +94,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE pages ADD COLUMN engine TEXT;
     """,
-    # OCR, derived data like extracted text: a recognised page has engine 'tesseract', its mean
+    # OCR, derived data like extracted text: ocr_languages, the languages asked for at upload
+    # (NULL: the setting's); a recognised page has engine 'tesseract', its mean
     # word confidence (0-100) and its words as JSON [[text, x0, y0, x1, y1, confidence]], boxes
     # as fractions of the page. layer_status: what the text layer alone gave (text_status before
     # OCR; NULL until the document was looked at for OCR). ocr_owner/ocr_lease: who recognises it
@@ -105,6 +106,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE pages ADD COLUMN words TEXT;
     ALTER TABLE documents ADD COLUMN layer_status TEXT;
     ALTER TABLE documents ADD COLUMN ocr_confidence REAL;
+    ALTER TABLE documents ADD COLUMN ocr_languages TEXT;
     ALTER TABLE documents ADD COLUMN ocr_queued_at TEXT;
     ALTER TABLE documents ADD COLUMN ocr_owner TEXT;
     ALTER TABLE documents ADD COLUMN ocr_lease TEXT;

@@ -60,6 +60,7 @@ class Document:
     # None until checked, () when checked and clean.
     redaction_findings: tuple[tuple[int, str], ...] | None = None
     ocr_confidence: float | None = None   # mean word confidence (0-100) of the recognised pages
+    ocr_languages: str | None = None      # asked for at upload ("eng+spa"); None: the setting's
     layer_status: str | None = None       # text_status of the text layer alone; None until looked at for OCR
     ocr_queued_at: str | None = None
     ocr_owner: str | None = None

@@ -23,6 +23,10 @@ def look_at(conn: sqlite3.Connection, doc_id: str, pending: bool, now: str) -> N
         (pending, pending, now, doc_id))
 
 
+def set_languages(conn: sqlite3.Connection, doc_ids: Sequence[str], languages: str) -> None:
+    conn.executemany("UPDATE documents SET ocr_languages = ? WHERE id = ?", [(languages, i) for i in doc_ids])
+
+
 def unexamined(conn: sqlite3.Connection) -> list[str]:
     """Documents with text (or an image) whose text layer was never looked at for OCR."""
     return [r[0] for r in conn.execute(

@@ -213,6 +213,10 @@ class Repository:
         """(page number, text, engine) of each stored page."""
         return ocr.page_texts(self.catalog.conn, doc_id)
 
+    def set_ocr_languages(self, doc_ids: Sequence[str], languages: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.set_languages(conn, doc_ids, languages)
+
     def look_at_for_ocr(self, doc_id: str, pending: bool, now: str) -> None:
         with transaction(self.catalog.conn) as conn:
             ocr.look_at(conn, doc_id, pending, now)

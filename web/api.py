@@ -186,12 +186,13 @@ def create():
     attach_ids = [i for v in request.form.getlist("attach_ids") for i in v.replace(",", " ").split()]
     attachments = attachment_uploads()
     release, actor = release_of(request.form), viewer()
+    languages = request.form.get("ocr_languages", "").strip() or None
     if file is not None and file.filename:
         added = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids, release=release,
-                                    actor=actor)
+                              ocr_languages=languages, actor=actor)
     elif request.form.get("text", "").strip():
         added = dossier().add_text(request.form["text"], meta, attachments, attach_ids, release=release,
-                                         actor=actor)
+                                   ocr_languages=languages, actor=actor)
     else:
         raise ApiError(400, "bad_request", "Send the document as a `file` part (or a release as `text`).")
     main, parts = added

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.scanmaker import make_scan_pdf
-from tests.web.conftest import app, client, config, services  # noqa: F401  (the web fixtures)
+from tests.web.conftest import accounts, app, client, config, services, staff, token  # noqa: F401  (the web fixtures)
 from dossier.core import Upload
 
 
@@ -20,3 +20,15 @@ def test_the_page_says_ocr_is_pending_then_that_the_text_was_recognised(client, 
     record = client.get(f"/api/documents/{doc_id}").get_json()
     assert record["text_status"] == "ocr" and record["ocr_confidence"] > 80
     assert [p["engine"] for p in record["text_pages"]] == ["tesseract", "tesseract"]
+
+
+
+def test_the_api_takes_the_languages_of_an_uploads_scans(client, token, tmp_path):
+    scan = make_scan_pdf(tmp_path / "carta.pdf", ["Estimado fiscal:"])
+    headers = {"Authorization": f"Bearer {token}"}
+    bad = client.post("/api/documents", headers=headers, data={"ocr_languages": "../../etc", "file": (scan.open("rb"), "c.pdf")})
+    assert bad.status_code == 400 and bad.get_json()["error"]["message"].startswith("OCR languages")
+    response = client.post("/api/documents", headers=headers,
+                           data={"ocr_languages": "spa+eng", "file": (scan.open("rb"), "carta.pdf")})
+    assert response.status_code == 201
+    assert (response.get_json()["ocr_languages"], response.get_json()["text_status"]) == ("spa+eng", "ocr_pending")

@@ -104,3 +104,12 @@ def test_check_reports_a_document_waiting_for_ocr_too_long(dossier, data_dir: Pa
         conn.execute("UPDATE documents SET ocr_queued_at = '2026-01-01T00:00:00Z' WHERE id = ?", (doc_id,))
     result = ok(dossier("check"), 1)
     assert f"ocr_stuck: {doc_id} has waited for OCR" in result.stdout
+
+
+def test_the_languages_asked_for_at_upload_are_kept_and_checked(dossier, tmp_path: Path):
+    scan = make_scan_pdf(tmp_path / "aviso.pdf", ["AVISO PÚBLICO\nLa audiencia será el 19 de junio."])
+    assert "OCR languages" in ok(dossier("add", scan, "--ocr-languages", "eng; rm -rf"), 2).stderr
+    [doc_id] = ok(dossier("add", scan, "--ocr-languages", "spa")).stdout.split()
+    assert show(dossier, doc_id)["ocr_languages"] == "spa"
+    ok(dossier("ocr", doc_id))
+    assert search(dossier, '"audiencia será"')["total"] == 1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.scanmaker import make_scan_pdf
-from tests.web.conftest import accounts, app, client, config, services, staff, token  # noqa: F401  (the web fixtures)
+from tests.web.conftest import accounts, app, client, config, services, signed_in, staff, token  # noqa: F401  (the web fixtures)
 from dossier.core import Upload
 
 
@@ -32,3 +32,16 @@ def test_the_api_takes_the_languages_of_an_uploads_scans(client, token, tmp_path
                            data={"ocr_languages": "spa+eng", "file": (scan.open("rb"), "carta.pdf")})
     assert response.status_code == 201
     assert (response.get_json()["ocr_languages"], response.get_json()["text_status"]) == ("spa+eng", "ocr_pending")
+
+
+def test_the_upload_form_warns_staff_of_a_scan(signed_in, tmp_path):
+    from tests.web.conftest import csrf
+
+    scan = make_scan_pdf(tmp_path / "exhibit.pdf", ["EXHIBIT A"])
+    data = {"csrf_token": csrf(signed_in, "/upload"), "attachment_count": "2",
+            "release_text": "AG files exhibits\nThe office filed its exhibits.", "title": "AG files exhibits",
+            "att-0-file": (scan.open("rb"), "exhibit.pdf"), "att-0-kind": "filing"}
+    response = signed_in.post("/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Scanned, without text that can be read: exhibit.pdf." in page

@@ -57,12 +57,14 @@ def release_of(app: Dossier, draft: bool, publish_at: str | None) -> Release | N
 @click.option("--attach", "attachments", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A file to attach (a PDF or document becomes a filing, an image a photo). Repeatable.")
 @release_options
+@click.option("--ocr-languages", metavar="L",
+              help="Languages OCR reads this upload's scans in, joined by + (default: $DOSSIER_OCR_LANGUAGES).")
 @with_dossier
-def add(app: Dossier, file: Path, attachments, draft, publish_at, **meta):
+def add(app: Dossier, file: Path, attachments, draft, publish_at, ocr_languages, **meta):
     """Store FILE with its attachments, all of them or none, and index them. Prints the ids, one a line:
     FILE's, then each attachment's. Published at once unless --draft or --publish-at."""
     added = app.add(Upload(file, file.name, given(meta)), [Upload(path, path.name) for path in attachments],
-                    release=release_of(app, draft, publish_at), actor=ACTOR)
+                    release=release_of(app, draft, publish_at), ocr_languages=ocr_languages, actor=ACTOR)
     for stored in (added.main, *added.attachments):
         click.echo(stored.document.id)
         if not stored.created:
@@ -110,7 +112,8 @@ def import_(app: Dossier, source: Path):
 def show(app: Dossier, doc_id, as_json):
     """A document's details and links."""
     doc = app.document(doc_id, ACTOR)
-    record = dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict())
+    record = dict(doc.to_dict(), links=app.link_summary(doc.id, ACTOR).to_dict(),
+                  text_pages=[p.to_dict() for p in app.page_sources(doc.id, ACTOR)])
     if doc.deleted:
         record["deleted"] = "yes: hidden from search and listing; `dossier restore` brings it back"
     click.echo(json.dumps(record, indent=2, ensure_ascii=False) if as_json else output.document(record))

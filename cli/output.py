@@ -40,7 +40,9 @@ def document(record: dict) -> str:
     for key, value in record.items():
         if key == "links":
             continue
-        if key == "redaction_findings" and value:
+        if key == "text_pages":
+            value = text_sources(value)
+        elif key == "redaction_findings" and value:
             value = "; ".join(f"page {f['page']}: {f['text']}" for f in value) + " (text under black boxes)"
         elif isinstance(value, list):
             value = "; ".join(map(str, value)) or ("none" if key == "redaction_findings" else "")
@@ -50,6 +52,18 @@ def document(record: dict) -> str:
         for entry in entries:
             lines.append(f"{name.replace('_', ' ') + ':':<13} {entry['id']}  {entry['kind']:<8} {entry['title']}")
     return "\n".join(lines)
+
+
+def text_sources(pages: list[dict]) -> str:
+    """Runs of pages by the engine their text came from: "1-3 pypdf; 4 pdfium; 5 no text"."""
+    runs: list[list] = []
+    for page in pages:
+        engine = page["engine"] or "no text"
+        if runs and runs[-1][2] == engine and runs[-1][1] == page["page"] - 1:
+            runs[-1][1] = page["page"]
+        else:
+            runs.append([page["page"], page["page"], engine])
+    return "; ".join(f"{a}{'' if a == b else f'-{b}'} {engine}" for a, b, engine in runs)
 
 
 def report_lines(report) -> list[str]:

@@ -17,6 +17,7 @@ from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
+from . import ocr
 from .errors import Invalid, Refused
 from .times import iso
 from .visibility import OPERATOR, Viewer
@@ -79,9 +80,12 @@ def release_for(actor: Viewer, release: Release | None, now: dt.datetime) -> Rel
 
 
 def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-        *, first_kind: str | None = None, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
-    """Store a document (a release, typically) with its attachments, link them in order, index them."""
+        *, first_kind: str | None = None, release: Release | None = None, ocr_languages: str | None = None,
+        actor: Viewer = OPERATOR) -> Added:
+    """Store a document (a release, typically) with its attachments, link them in order, index them;
+    then OCR of the parts that need it goes on the queue (in ``ocr_languages``, else the setting's)."""
     actor.require("add")
+    languages = ocr.checked_languages(ocr_languages) if ocr_languages else None
     now = app.now()
     release = release_for(actor, release, now)
     held: list[str] = []
@@ -102,6 +106,9 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
+    if languages:
+        app.repo.set_ocr_languages([s.document.id for s in stored if s.created], languages)
+    app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 

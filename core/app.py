@@ -18,12 +18,13 @@ from dossier.indexer.extract import ExtractionPool
 from dossier.indexer.index import Index
 from dossier.indexer.search import Hit, SearchQuery, SearchResult
 from dossier.indexer.sync import Indexer
-from dossier.repository import AuditEntry, Document, Links, Problem, Repository
+from dossier.repository import AuditEntry, Document, Links, PageSource, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, publishing, reading
+from . import adding, demo, editing, importing, maintenance, ocr, publishing, reading
 from .adding import Added, Release
+from .queue import TaskQueue
 from .settings import Config
 from .times import UTC
 from .visibility import OPERATOR, PUBLIC, Viewer
@@ -49,13 +50,31 @@ class Dossier:
                        memory_limit=config.extract_memory_mb * 2**20)
         self.indexer = Indexer(self.repo, self.index, pool)
         self.intake = Intake(self.repo, max_bytes=config.max_upload_bytes)
+        self._ocr_pool: ExtractionPool | None = None
+        self._queue: TaskQueue | None = None
         if catch_up:
             maintenance.catch_up(self)
 
     def now(self) -> dt.datetime:
         return self.clock()
 
+    @property
+    def ocr_pool(self) -> ExtractionPool:
+        """The OCR workers (started on first need): one page each, the page time limit."""
+        if self._ocr_pool is None:
+            self._ocr_pool = ExtractionPool(self.config.extract_workers or None, self.config.ocr_page_timeout,
+                                            self.config.extract_memory_mb * 2**20)
+        return self._ocr_pool
+
+    @property
+    def queue(self) -> TaskQueue:
+        if self._queue is None:
+            self._queue = TaskQueue(self.config, lambda: Dossier(self.config, catch_up=False, clock=self.clock))
+        return self._queue
+
     def close(self) -> None:
+        if self._ocr_pool is not None:
+            self._ocr_pool.close()
         self.indexer.close()
         self.index.close()
         self.repo.close()
@@ -68,16 +87,20 @@ class Dossier:
 
     # ---- adding --------------------------------------------------------------------
     def add(self, upload: Upload, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-            *, first_kind: str | None = None, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
+            *, first_kind: str | None = None, release: Release | None = None, ocr_languages: str | None = None,
+            actor: Viewer = OPERATOR) -> Added:
         """A document (typically a release) with its attachments, stored as one unit and indexed;
-        ``release``: its state (published now unless said otherwise, and the actor may)."""
-        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind, release=release, actor=actor)
+        ``release``: its state (published now unless said otherwise, and the actor may);
+        ``ocr_languages``: what OCR reads its scans in (default: the setting)."""
+        return adding.add(self, upload, attachments, attach_ids, first_kind=first_kind, release=release,
+                          ocr_languages=ocr_languages, actor=actor)
 
     def add_text(self, text: str, meta, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = (),
-                 *, release: Release | None = None, actor: Viewer = OPERATOR) -> Added:
+                 *, release: Release | None = None, ocr_languages: str | None = None,
+                 actor: Viewer = OPERATOR) -> Added:
         """A release typed rather than uploaded (kept as a .txt original), with its attachments."""
         return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release", release=release,
-                          actor=actor)
+                          ocr_languages=ocr_languages, actor=actor)
 
     def precheck(self, upload: Upload | None, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()
                  ) -> tuple[list, list[str]]:
@@ -86,7 +109,9 @@ class Dossier:
         return adding.precheck(self.repo, [upload, *attachments], attach_ids)
 
     def import_entries(self, entries: Iterable[Entry | Skip], progress: Progress | None = None) -> Report:
-        return importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        report = importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        self.queue.enqueue(ocr.examine(self))
+        return report
 
     # ---- changing ------------------------------------------------------------------
     def update(self, doc_id: str, changes, actor: Viewer = OPERATOR) -> Document:
@@ -150,6 +175,10 @@ class Dossier:
     def pages(self, doc_id: str, viewer: Viewer = PUBLIC, query: str = "") -> list[tuple[str, list]]:
         return reading.pages(self, doc_id, viewer, query)
 
+    def page_sources(self, doc_id: str, viewer: Viewer = PUBLIC) -> list[PageSource]:
+        """Each page's number and where its text came from (the engine)."""
+        return reading.page_sources(self, doc_id, viewer)
+
     def original(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, Path]:
         return reading.original(self, doc_id, viewer)
 
@@ -178,6 +207,21 @@ class Dossier:
 
     def check(self) -> list[Problem]:
         return maintenance.check(self)
+
+    # ---- OCR -----------------------------------------------------------------------
+    def request_ocr(self, doc_ids: Sequence[str] | None = None, *, redo: bool = False) -> list[str]:
+        """These documents (None: every one) made to wait for OCR where a page needs it (``redo``: again,
+        what was recognised forgotten); the ids that wait."""
+        ids = [d.id for d in self.repo.iter_documents()] if doc_ids is None else doc_ids
+        return ocr.request(self, ids, redo)
+
+    def recognise(self, doc_id: str, languages: str | None = None) -> Document:
+        """OCR of a waiting document now, in this process, then indexed again."""
+        ocr.recognise(self, doc_id, None if languages is None else ocr.checked_languages(languages))
+        return self.repo.get(doc_id)
+
+    def ocr_stuck(self) -> list[str]:
+        return ocr.stuck(self)
 
     def live_count(self) -> int:
         return len(self.repo.live_ids())

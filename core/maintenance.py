@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Callable
 
 from dossier.repository import Problem
 
+from .ocr import STUCK_AFTER, examine, stuck
 from .publishing import publish_due
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ def catch_up(app: "Dossier") -> None:
         app.indexer.reindex()
     else:
         app.indexer.catch_up()
+    app.queue.enqueue(examine(app))       # what was stored while no OCR rule ran (an older Dossier)
     publish_due(app)
 
 
@@ -29,4 +31,8 @@ def reindex(app: "Dossier", progress: Callable[[int], None] | None = None) -> in
 def check(app: "Dossier") -> list[Problem]:
     """Originals missing, damaged or orphaned; rows the index could not take or whose text is
     not valid; index entries without a row and rows without one."""
-    return app.indexer.check()
+    problems = app.indexer.check()
+    for doc_id in stuck(app):
+        problems.append(Problem(doc_id, "ocr_stuck", f"{doc_id} has waited for OCR for over {STUCK_AFTER / 3600:g} h: "
+                                "is a worker running (`dossier serve` or `dossier worker`)? `dossier ocr ID` runs it now"))
+    return problems

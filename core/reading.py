@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier.indexer.search import Hit, SearchQuery, SearchResult
-from dossier.repository import AuditEntry, Document, LinkedDocument, Links, NotFound
+from dossier.repository import AuditEntry, Document, LinkedDocument, Links, NotFound, PageSource
 
 from .errors import Forbidden, Withdrawn
 from .visibility import Viewer, may_see, withdrawn
@@ -78,6 +78,11 @@ def pages(app: "Dossier", doc_id: str, viewer: Viewer, query: str = "") -> list[
     doc = document(app, doc_id, viewer)
     terms = app.index.highlight_terms(query)
     return [(text, app.index.marks(text, terms) if terms else []) for text in app.repo.pages(doc.id)]
+
+
+def page_sources(app: "Dossier", doc_id: str, viewer: Viewer) -> list[PageSource]:
+    """Which engine gave each page its text."""
+    return app.repo.page_sources(document(app, doc_id, viewer).id)
 
 
 def original(app: "Dossier", doc_id: str, viewer: Viewer) -> tuple[Document, Path]:

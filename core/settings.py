@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -30,6 +31,14 @@ def proxy_address(value: str) -> str:
 def time_zone(value: str) -> str:
     zone(value.strip())        # ValueError if not a zone
     return value.strip()
+
+
+def languages(value: str) -> str:
+    """Tesseract's language codes joined by `+` (`eng+spa`)."""
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*", value):
+        raise ValueError(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("publisher", "DOSSIER_PUBLISHER", "", str,
             "the office's name as search engines and link previews give the publisher (e.g. `New Mexico "
             "Department of Justice`); empty: each document's office, else `Dossier`"),
+    Setting("ocr_languages", "DOSSIER_OCR_LANGUAGES", "eng+spa", languages,
+            "the languages OCR reads, Tesseract's codes joined by `+` (each needs its `tesseract-ocr-LANG` package)"),
+    Setting("ocr_dpi", "DOSSIER_OCR_DPI", 300, int,
+            "resolution PDF pages are rendered at for OCR"),
+    Setting("ocr_page_timeout", "DOSSIER_OCR_PAGE_TIMEOUT", 120.0, float,
+            "seconds OCR may take over one page (or image) before its worker is killed and the page left without text"),
+    Setting("ocr_max_pages", "DOSSIER_OCR_MAX_PAGES", 500, int,
+            "pages of one document OCR recognises at most (the first ones)"),
 )
 
 
@@ -83,6 +100,10 @@ class Config:
     timezone: str = "UTC"
     preview_hours: int = 72
     publisher: str = ""
+    ocr_languages: str = "eng+spa"
+    ocr_dpi: int = 300
+    ocr_page_timeout: float = 120.0
+    ocr_max_pages: int = 500
 
     @property
     def max_upload_bytes(self) -> int:

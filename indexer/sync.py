@@ -175,7 +175,7 @@ class _Run:
         # just before the batch commits, rather than a transaction (and a WAL
         # fsync) per document. A crash before then loses only extraction work:
         # those rows still have no text and are not indexed, so catch_up redoes them.
-        self.texts: list[tuple[str, tuple[str, ...], str, str | None, int | None]] = []
+        self.texts: list[tuple] = []     # as ``Repository.set_texts`` takes them
         self.queue: queue.Queue = queue.Queue(QUEUE)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, name="dossier-index", daemon=True)
@@ -242,7 +242,8 @@ class _Run:
             self._index(doc.id, doc, self.indexer.repo.pages(doc.id))
         else:
             pages = tuple(extraction.pages)
-            self.texts.append((doc.id, pages, extraction.status, extraction.error, extraction.page_count))
+            self.texts.append((doc.id, pages, extraction.status, extraction.error, extraction.page_count,
+                               extraction.engines))
             self.pages += extraction.page_count or 0
             # The row as set_text leaves it (what ``repo.get`` would return after it).
             doc = dataclasses.replace(doc, text_status=extraction.status, text_error=extraction.error,

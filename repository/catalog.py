@@ -9,7 +9,7 @@ import sqlite3
 from typing import Iterable, Iterator, Sequence
 
 from .errors import InvalidLink, NotFound
-from .models import LINK_TYPES, LIST_FIELDS, Document, LinkedDocument, Links
+from .models import LINK_TYPES, LIST_FIELDS, Document, LinkedDocument, Links, PageSource
 from .text import valid_text
 
 ID_LENGTH = 10
@@ -22,6 +22,11 @@ def now() -> str:
 def id_for(sha256: str, length: int = ID_LENGTH) -> str:
     """A short, URL-safe id derived from the content, so re-imports map to the same id."""
     return base64.b32encode(bytes.fromhex(sha256)).decode("ascii").lower()[:length]
+
+
+def _engine(item: tuple, page_no: int) -> str | None:
+    engines = item[5] if len(item) > 5 else ()
+    return engines[page_no - 1] if page_no <= len(engines) else None
 
 
 def row_to_document(row: sqlite3.Row) -> Document:
@@ -184,33 +189,33 @@ class Catalog:
 
     # -- text ----------------------------------------------------------------
     def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None,
-                 page_count: int | None) -> None:
-        self.conn.execute("DELETE FROM pages WHERE document_id = ?", (doc_id,))
-        self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
-                              [(doc_id, n, valid_text(text)) for n, text in enumerate(pages, start=1)])
-        self.conn.execute(
-            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL "
-            "WHERE id = ?", (status, error and valid_text(error), page_count, doc_id))
+                 page_count: int | None, engines: Sequence[str | None] = ()) -> None:
+        self.set_texts([(doc_id, pages, status, error, page_count, engines)])
 
-    def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
-        """``set_text`` for many documents (caller holds one transaction):
-        items are (doc_id, pages, status, error, page_count)."""
+    def set_texts(self, items: Iterable[tuple]) -> None:
+        """``set_text`` for many documents (caller holds one transaction): items are
+        (doc_id, pages, status, error, page_count[, engines]), engines one a page or ()."""
         items = list({item[0]: item for item in items}.values())   # the last item of an id wins
         if not items:
             return
         self.conn.executemany("DELETE FROM pages WHERE document_id = ?", [(i[0],) for i in items])
-        self.conn.executemany("INSERT INTO pages (document_id, page_no, text) VALUES (?, ?, ?)",
-                              [(doc_id, n, valid_text(text)) for doc_id, pages, *_ in items
-                               for n, text in enumerate(pages, start=1)])
+        self.conn.executemany("INSERT INTO pages (document_id, page_no, text, engine) VALUES (?, ?, ?, ?)",
+                              [(item[0], n, valid_text(text), _engine(item, n))
+                               for item in items for n, text in enumerate(item[1], start=1)])
         self.conn.executemany(
-            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL "
-            "WHERE id = ?",
+            "UPDATE documents SET text_status = ?, text_error = ?, page_count = ?, indexed = 0, index_error = NULL, "
+            "layer_status = NULL, ocr_confidence = NULL, ocr_queued_at = NULL WHERE id = ?",
             [(status, error and valid_text(error), page_count, doc_id)
-             for doc_id, _, status, error, page_count in items])
+             for doc_id, _, status, error, page_count, *_ in items])
 
     def pages(self, doc_id: str) -> list[str]:
         rows = self.conn.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (doc_id,))
         return [r[0] for r in rows]
+
+    def page_sources(self, doc_id: str) -> list[PageSource]:
+        rows = self.conn.execute("SELECT page_no, engine, confidence, length(text) AS chars FROM pages "
+                                 "WHERE document_id = ? ORDER BY page_no", (doc_id,))
+        return [PageSource(r["page_no"], r["engine"], r["confidence"], r["chars"]) for r in rows]
 
     # -- links ---------------------------------------------------------------
     def add_link(self, source_id: str, target_id: str, link_type: str) -> bool:

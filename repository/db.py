@@ -89,6 +89,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # Which engine gave each page its text: 'pypdf', 'pdfium' (where pypdf's is garbled or
+    # missing); NULL for a page without text, for what is not a PDF, and on rows from before.
+    """
+    ALTER TABLE pages ADD COLUMN engine TEXT;
+    """,
+    # OCR, derived data like extracted text: ocr_languages, the languages asked for at upload
+    # (NULL: the setting's); a recognised page has engine 'tesseract', its mean
+    # word confidence (0-100) and its words as JSON [[text, x0, y0, x1, y1, confidence]], boxes
+    # as fractions of the page. layer_status: what the text layer alone gave (text_status before
+    # OCR; NULL until the document was looked at for OCR). ocr_owner/ocr_lease: who recognises it
+    # now (host:pid, until when), so two workers never do a document twice; ocr_queued_at: since when
+    # it waits.
+    """
+    ALTER TABLE pages ADD COLUMN confidence REAL;
+    ALTER TABLE pages ADD COLUMN words TEXT;
+    ALTER TABLE documents ADD COLUMN layer_status TEXT;
+    ALTER TABLE documents ADD COLUMN ocr_confidence REAL;
+    ALTER TABLE documents ADD COLUMN ocr_languages TEXT;
+    ALTER TABLE documents ADD COLUMN ocr_queued_at TEXT;
+    ALTER TABLE documents ADD COLUMN ocr_owner TEXT;
+    ALTER TABLE documents ADD COLUMN ocr_lease TEXT;
+    CREATE INDEX documents_ocr_pending ON documents (ocr_queued_at) WHERE text_status = 'ocr_pending';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,12 +12,14 @@ TEXT_STATUSES = (
     "encrypted",       # could not be opened without a password
     "garbled",         # a text layer that decodes to symbol soup
     "failed",          # extraction raised, timed out or ran out of memory (see text_error)
-    "not_applicable",  # images: only their metadata is searchable
+    "not_applicable",  # images: only their metadata is searchable (and their text once recognised)
+    "ocr_pending",     # pages without a readable text layer wait for OCR
+    "ocr",             # some pages' text was recognised by OCR (see ocr_confidence)
 )
 LIST_FIELDS = ("topics", "people", "places")
 STATES = ("draft", "scheduled", "published", "withdrawn")
 # Bookkeeping, not part of the document's public record.
-INTERNAL_FIELDS = ("deleted", "indexed", "index_error")
+INTERNAL_FIELDS = ("deleted", "indexed", "index_error", "ocr_queued_at", "ocr_owner", "ocr_lease")
 # Metadata a person (or a manifest) may set; the rest is derived from the file.
 EDITABLE_FIELDS = (
     "kind", "title", "date", "office", "topics", "people", "places",
@@ -57,6 +59,12 @@ class Document:
     # Text that lies under opaque boxes and can be copied out: ((page, text), ...);
     # None until checked, () when checked and clean.
     redaction_findings: tuple[tuple[int, str], ...] | None = None
+    ocr_confidence: float | None = None   # mean word confidence (0-100) of the recognised pages
+    ocr_languages: str | None = None      # asked for at upload ("eng+spa"); None: the setting's
+    layer_status: str | None = None       # text_status of the text layer alone; None until looked at for OCR
+    ocr_queued_at: str | None = None
+    ocr_owner: str | None = None
+    ocr_lease: str | None = None
 
     @property
     def public(self) -> bool:
@@ -99,3 +107,15 @@ class Links:
     def to_dict(self) -> dict:
         return {name: [d.to_dict() for d in getattr(self, name)]
                 for name in ("attachments", "attached_to", "related")}
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """Where one page's stored text came from."""
+    page: int                       # 1-based
+    engine: str | None              # "pypdf", "pdfium", "tesseract"; None: no text
+    confidence: float | None = None  # OCR: mean word confidence, 0-100
+    chars: int = 0                   # length of its text
+
+    def to_dict(self) -> dict:
+        return {"page": self.page, "engine": self.engine, "confidence": self.confidence}

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from . import db
+from . import db, ocr
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
-from .models import Document, Links
+from .models import Document, Links, PageSource
 from .store import OriginalStore, private_dir, private_file
 from .audit import Audit, AuditEntry, entries as audit_entries, log
 from .publication import Publication, count_published, due, next_due, published_index, released, set_findings, \
@@ -94,6 +94,10 @@ class Repository:
     def pages(self, doc_id: str) -> list[str]:
         return self.catalog.pages(doc_id)
 
+    def page_sources(self, doc_id: str) -> list[PageSource]:
+        """Each stored page's number and the engine its text came from."""
+        return self.catalog.page_sources(doc_id)
+
     def original_path(self, doc: Document) -> Path:
         return self.originals.path(doc.sha256)
 
@@ -117,13 +121,14 @@ class Repository:
         return self.get(doc_id, include_deleted=True)
 
     def set_text(self, doc_id: str, pages: Sequence[str], *, status: str, error: str | None = None,
-                 page_count: int | None = None) -> None:
+                 page_count: int | None = None, engines: Sequence[str | None] = ()) -> None:
         with transaction(self.catalog.conn) as conn:
-            Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count)
+            Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count,
+                                   engines=engines)
 
-    def set_texts(self, items: Iterable[tuple[str, Sequence[str], str, str | None, int | None]]) -> None:
+    def set_texts(self, items: Iterable[tuple]) -> None:
         """``set_text`` for many documents in ONE transaction (one commit, one WAL
-        fsync): items are (doc_id, pages, status, error, page_count). All or none
+        fsync): items are (doc_id, pages, status, error, page_count[, engines]). All or none
         are stored; a later item for the same id wins."""
         items = list(items)
         if not items:
@@ -207,6 +212,48 @@ class Repository:
     def audit_log(self, doc_id: str | None = None, *, limit: int = 100, before_id: int | None = None
                   ) -> list[AuditEntry]:
         return audit_entries(self.catalog.conn, doc_id, limit=limit, before_id=before_id)
+
+    # -- OCR -------------------------------------------------------------------
+    def ocr_unexamined(self) -> list[str]:
+        return ocr.unexamined(self.catalog.conn)
+
+    def ocr_page_texts(self, doc_id: str) -> list[tuple[int, str, str | None]]:
+        """(page number, text, engine) of each stored page."""
+        return ocr.page_texts(self.catalog.conn, doc_id)
+
+    def set_ocr_languages(self, doc_ids: Sequence[str], languages: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.set_languages(conn, doc_ids, languages)
+
+    def look_at_for_ocr(self, doc_id: str, pending: bool, now: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.look_at(conn, doc_id, pending, now)
+
+    def ocr_pending(self, queued_before: str | None = None) -> list[str]:
+        return ocr.pending(self.catalog.conn, queued_before)
+
+    def claim_for_ocr(self, doc_id: str, owner: str, until: str, now: str, dead: Sequence[str] = ()) -> bool:
+        with transaction(self.catalog.conn) as conn:
+            return ocr.claim(conn, doc_id, owner, until, now, dead)
+
+    def ocr_owners(self) -> list[str]:
+        return ocr.owners(self.catalog.conn)
+
+    def set_recognised_page(self, doc_id: str, page_no: int, text: str, words, confidence: float | None) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.set_page(conn, doc_id, page_no, text, words, confidence)
+
+    def finish_ocr(self, doc_id: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.finish(conn, doc_id)
+
+    def forget_ocr(self, doc_id: str) -> None:
+        with transaction(self.catalog.conn) as conn:
+            ocr.forget(conn, doc_id)
+
+    def page_words(self, doc_id: str, page_no: int) -> list:
+        """A recognised page's words: [text, x0, y0, x1, y1, confidence], boxes as fractions of the page."""
+        return ocr.words(self.catalog.conn, doc_id, page_no)
 
     # -- indexing state --------------------------------------------------------
     def unindexed_ids(self) -> list[str]:

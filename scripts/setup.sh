@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Dossier needs on a Debian machine with Python 3.11+: the system
-# libraries (libmagic for python-magic; Chromium for the browser tests with
-# --test), a virtualenv in .venv and the project in it. Safe to run again.
+# libraries (libmagic for python-magic; Tesseract 5 with its English and Spanish
+# models for OCR; with --test, Chromium for the browser tests and the DejaVu fonts
+# the OCR tests type their scans in), a virtualenv in .venv and the project in it.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1' || missing+=(libmagic1)
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+for lang in eng spa; do
+    [ -n "$(find /usr/share/tesseract-ocr -name "$lang.traineddata" 2>/dev/null)" ] || missing+=("tesseract-ocr-$lang")
+done
 if [ "$with_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "$with_tests" = 1 ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then missing+=(fonts-dejavu-core); fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]} with apt-get" >&2
     as_root apt-get update -qq

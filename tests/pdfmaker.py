@@ -32,3 +32,22 @@ def make_pdf(path: str | os.PathLike, pages: list[str], *, password: str | None 
     path = Path(path)
     pdf.output(str(path))
     return path
+
+
+def make_glyph_named_pdf(path: str | os.PathLike, pages: list[str]) -> Path:
+    """Like ``make_pdf``, but the font's encoding names every glyph `/gNN` (NN its code), as some
+    producers write: pypdf returns those names ("/g84/g104/g101"), PDFium the letters."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    path = make_pdf(path, pages)
+    writer = PdfWriter(clone_from=str(path))
+    names = ArrayObject([NumberObject(32), *(NameObject(f"/g{code}") for code in range(32, 256))])
+    encoding = DictionaryObject({NameObject("/Type"): NameObject("/Encoding"),
+                                 NameObject("/BaseEncoding"): NameObject("/WinAnsiEncoding"),
+                                 NameObject("/Differences"): names})
+    for page in writer.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font.get_object()[NameObject("/Encoding")] = encoding
+    writer.write(str(path))
+    return path

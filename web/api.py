@@ -131,7 +131,8 @@ def document_record(doc_id: str, **extra) -> dict:
     record = doc.to_dict()
     if not who.staff:
         record["redaction_findings"] = None
-    return dict(record, links=links, url=url_for("documents.show", doc_id=doc.id, _external=True),
+    text_pages = [p.to_dict() for p in dossier().page_sources(doc_id, who)]
+    return dict(record, links=links, text_pages=text_pages, url=url_for("documents.show", doc_id=doc.id, _external=True),
                 download_url=url_for("documents.original", doc_id=doc.id, _external=True), **extra)
 
 
@@ -244,12 +245,13 @@ def create():
     attach_ids = [i for v in request.form.getlist("attach_ids") for i in v.replace(",", " ").split()]
     attachments = attachment_uploads()
     release, actor = release_of(request.form), viewer()
+    languages = request.form.get("ocr_languages", "").strip() or None
     if file is not None and file.filename:
         added = dossier().add(Upload(file.stream, file.filename, meta), attachments, attach_ids, release=release,
-                                    actor=actor)
+                              ocr_languages=languages, actor=actor)
     elif request.form.get("text", "").strip():
         added = dossier().add_text(request.form["text"], meta, attachments, attach_ids, release=release,
-                                         actor=actor)
+                                   ocr_languages=languages, actor=actor)
     else:
         raise ApiError(400, "bad_request", "Send the document as a `file` part (or a release as `text`).")
     main, parts = added

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from socket import socket
 
-from dossier.core import Config, Dossier, background
+from dossier.core import Config, Dossier, background, worker
 from dossier.core.accounts import Accounts
 
 from .security import secret_key
@@ -44,16 +44,21 @@ class Server:
         return f"http://{f'[{address}]' if ':' in address else address}:{port}/"
 
     def run(self, workers: int) -> int:
-        """Serve until stopped (SIGINT, SIGTERM), with the background process beside the workers
-        (scheduled releases go out at their time); the exit status."""
-        beside = multiprocessing.get_context("spawn").Process(
-            target=background.main, args=(self.config, os.getpid()), name="dossier-background", daemon=True)
-        beside.start()
+        """Serve until stopped (SIGINT, SIGTERM), with two background processes beside the workers
+        (scheduled releases go out at their time; the queue's consumer runs OCR); the exit status."""
+        spawn = multiprocessing.get_context("spawn")
+        # Not daemonic: the queue's consumer starts OCR workers of its own (each dies with its parent).
+        beside = [spawn.Process(target=target, args=(self.config, os.getpid()), name=name)
+                  for target, name in ((background.main, "dossier-background"), (worker.main, "dossier-worker"))]
+        for process in beside:
+            process.start()
         try:
             return run_workers(self.sock, lambda: worker_app(self.config), workers, self.options)
         finally:
-            beside.terminate()
-            beside.join(10)
+            for process in beside:
+                process.terminate()
+            for process in beside:
+                process.join(10)
 
 
 def worker_app(config: Config) -> Site:

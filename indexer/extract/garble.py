@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 
 MIN_CHARS = 200          # too little text to judge: never garbled
+MIN_PAGE_CHARS = 40      # one page is judged on less: a second engine may read it, nothing is lost
+# A second engine's page is taken only where it clearly reads: real pages of the corpus score
+# 0.93-1.0, garbled pages with a few real words (case names in a table) 0.54-0.66.
+READABLE = 0.8
 THRESHOLD = 0.5          # share of word-like tokens below which text is garbled
 
 MIN_VOWEL_SHARE = 0.2    # of the letters in a word of 5+ letters
@@ -43,6 +47,21 @@ def is_garbled(text: str) -> bool:
     if sum(len(t) for t in tokens) < MIN_CHARS:
         return False
     return word_share(tokens) < THRESHOLD
+
+
+def page_garbled(text: str) -> bool:
+    """True when one page's text is missing, or mostly symbol soup (judged on less text than a
+    document, since the answer only decides whether another engine is asked)."""
+    tokens = [t for t in _SPLIT.split(text) if t]
+    if not tokens:
+        return True
+    return sum(len(t) for t in tokens) >= MIN_PAGE_CHARS and word_share(tokens) < THRESHOLD
+
+
+def page_readable(text: str) -> bool:
+    """True when one page's text is clearly what a person wrote (the bar a second engine meets)."""
+    tokens = [t for t in _SPLIT.split(text) if t]
+    return bool(tokens) and word_share(tokens) >= READABLE
 
 
 def word_share(tokens: list[str]) -> float:

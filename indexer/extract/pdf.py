@@ -6,11 +6,13 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
-from dossier.indexer.extract.garble import is_garbled
+from dossier.indexer.extract.garble import is_garbled, page_garbled, page_readable
 from dossier.indexer.extract.normalize import page_text
+from dossier.indexer.extract.pdfium_text import ENGINE as PDFIUM, pdfium_texts
 from dossier.indexer.extract.result import Extraction, describe, failed
 
 MAX_PAGES = 10_000
+PYPDF = "pypdf"
 GARBLE_SAMPLE_PAGES = 5
 GARBLE_SAMPLE_CHARS = 20_000
 
@@ -18,7 +20,9 @@ GARBLE_SAMPLE_CHARS = 20_000
 @dataclass
 class _Pages:
     texts: list[str] = field(default_factory=list)
+    engines: list[str | None] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)  # (page number, reason)
+    unread: int = 0      # pages with a text layer no engine reads (symbol soup)
 
     @property
     def with_text(self) -> int:
@@ -42,7 +46,7 @@ def extract_pdf(path: Path) -> Extraction:
         raise
     except Exception as exc:
         return failed(f"unreadable PDF: {describe(exc)}")
-    return _classify(_read_pages(reader, min(count, MAX_PAGES)), count)
+    return _classify(_second_engine(path, _read_pages(reader, min(count, MAX_PAGES))), count)
 
 
 def _locked(reader: PdfReader) -> bool:
@@ -71,20 +75,43 @@ def _read_pages(reader: PdfReader, count: int) -> _Pages:
             pages.failures.append((index + 1, describe(exc)))
             text = ""
         pages.texts.append(text)
+        pages.engines.append(PYPDF if text.strip() else None)
+    return pages
+
+
+def _second_engine(path: Path, pages: _Pages) -> _Pages:
+    """Each page pypdf left without text or garbled, read by PDFium; its text is kept where it
+    clearly reads, and a garbled page no engine reads is left without text (for OCR)."""
+    whole = is_garbled(_sample(tuple(pages.texts)))    # its short pages are suspect too
+    # Not a page pypdf failed on: its limits refuse bombs (a content stream inflating to
+    # gigabytes) that PDFium would inflate.
+    failed_pages = {number for number, _ in pages.failures}
+    suspect = [n for n, text in enumerate(pages.texts, start=1)
+               if n not in failed_pages and (whole or page_garbled(text))]
+    second = pdfium_texts(path, suspect) if suspect else {}
+    for number in suspect:
+        text = second.get(number, "")
+        if page_readable(text):
+            pages.texts[number - 1], pages.engines[number - 1] = text, PDFIUM
+        elif pages.engines[number - 1] is not None:
+            pages.texts[number - 1], pages.engines[number - 1] = "", None
+            pages.unread += 1
     return pages
 
 
 def _classify(pages: _Pages, count: int) -> Extraction:
     n = len(pages.texts)
     texts = tuple(pages.texts)
-    if n and len(pages.failures) == n:
+    if n and len(pages.failures) == n and pages.with_text == 0:
         return failed(f"all {n} pages failed: {pages.failures[0][1]}", count)
+    blank = tuple("" for _ in texts)
+    nothing = tuple(None for _ in texts)
+    if pages.with_text == 0 and pages.unread:
+        return Extraction(blank, "garbled", None, count, nothing)
     if pages.with_text == 0:
-        return Extraction(tuple("" for _ in texts), "empty", _problems(pages, count), count)
-    if is_garbled(_sample(texts)):
-        return Extraction(tuple("" for _ in texts), "garbled", None, count)
+        return Extraction(blank, "empty", _problems(pages, count), count, nothing)
     problems = _problems(pages, count)
-    return Extraction(texts, "partial" if problems else "extracted", problems, count)
+    return Extraction(texts, "partial" if problems else "extracted", problems, count, tuple(pages.engines))
 
 
 def _problems(pages: _Pages, count: int) -> str | None:

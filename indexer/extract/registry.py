@@ -62,11 +62,12 @@ def extract(path: str | os.PathLike, mime: str) -> Extraction:
     return run(entry, Path(path))
 
 
-def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory") -> Extraction:
+def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory",
+        kwargs: dict | None = None) -> Extraction:
     """The extractor's result, an extraction as text that can be stored (see ``repository.text``)."""
     func = resolve(extractor) if isinstance(extractor, str) else extractor  # our bug: raise
     try:
-        result = func(path)
+        result = func(path, **(kwargs or {}))
         return storable(result) if isinstance(result, Extraction) else result
     except MemoryError:
         return failed(oom_error)

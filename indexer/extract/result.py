@@ -12,6 +12,9 @@ class Extraction:
     status: str                     # one of repository.models.TEXT_STATUSES
     error: str | None = None        # why, when failed / partial / encrypted
     page_count: int | None = None   # PDFs only
+    # PDFs: the engine that gave each page its text ("pypdf", "pdfium"), None for a page without
+    # text (no layer, or one no engine reads); other types: ()
+    engines: tuple[str | None, ...] = ()
 
 
 def failed(error: str, page_count: int | None = None) -> Extraction:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pdfmaker import make_pdf
+from tests.pdfmaker import make_glyph_named_pdf, make_pdf
 from tests.uploads import samples
 
 RELEASE = """AG Balderas Files Suit Over Family Separation
@@ -60,7 +60,8 @@ def test_add_prints_the_release_then_each_attachment(dossier, files):
     assert filing["links"]["attached_to"] == [{"id": release, "kind": "release", "title": "AG Balderas files suit"}]
     assert (filing["page_count"], filing["text_status"], filing["mime"]) == (3, "extracted", "application/pdf")
     assert filing["sha256"] == hashlib.sha256((files / "complaint.pdf").read_bytes()).hexdigest()
-    assert json.loads(ok(dossier("show", photo, "--json")).stdout)["text_status"] == "not_applicable"
+    shown = json.loads(ok(dossier("show", photo, "--json")).stdout)
+    assert (shown["text_status"], shown["layer_status"]) == ("ocr_pending", "not_applicable")   # OCR follows
 
 
 def test_search_finds_the_page_of_a_hit_and_counts_facets(dossier, files):
@@ -240,3 +241,12 @@ def test_a_manifest_line_nested_too_deeply_is_skipped(dossier, files, tmp_path):
     result = ok(dossier("import", manifest), 1)
     assert "line 1: -: bad_line: nested too deeply to read" in result.stderr
     assert "1 added" in result.stderr
+
+
+def test_show_names_the_engine_of_each_page(dossier, tmp_path):
+    path = make_glyph_named_pdf(tmp_path / "order.pdf", ["IT IS ORDERED that the stay is lifted. " * 4, ""])
+    [doc_id] = ok(dossier("add", path)).stdout.split()
+    shown = json.loads(ok(dossier("show", doc_id, "--json")).stdout)
+    assert [(p["page"], p["engine"]) for p in shown["text_pages"]] == [(1, "pdfium"), (2, None)]
+    assert "1 pdfium; 2 no text" in ok(dossier("show", doc_id)).stdout
+    assert search(dossier, '"stay is lifted"')["total"] == 1

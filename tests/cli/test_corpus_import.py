@@ -37,7 +37,7 @@ def test_import_of_the_whole_corpus_stores_what_it_can_and_reports_every_skip(do
         hits = json.loads(dossier("search", "", "--per-page", "100", "--page", str(page), "--json").stdout)["hits"]
         for hit in hits:
             shown = json.loads(dossier("show", hit["id"], "--json").stdout)
-            statuses[shown["filename"]] = shown["text_status"]
+            statuses[shown["filename"]] = shown["layer_status"] or shown["text_status"]    # before OCR
     assert statuses["pypdf__encrypted-file.pdf"] == "encrypted"
     assert statuses["pypdf__r6-empty-password.pdf"] == "extracted"
     assert statuses["doctor__gov.uscourts.nysd.413994.212.0.pdf"] == "garbled"

@@ -182,7 +182,9 @@ def add_file(services, path: Path, name: str | None = None, label: str | None = 
             return Outcome(label or str(path), False, None, exc.code, exc.message, None, None, secs, None)
         secs = time.monotonic() - started
     doc = stored.document
-    return Outcome(label or str(path), True, doc.text_status, None, doc.text_error, doc.mime, doc.page_count,
+    # What extraction gave (an upload needing OCR then waits for it, "ocr_pending").
+    return Outcome(label or str(path), True, doc.layer_status or doc.text_status, None, doc.text_error, doc.mime,
+                   doc.page_count,
                    secs, peak.peak)
 
 

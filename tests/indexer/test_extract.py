@@ -10,7 +10,7 @@ import pytest
 from dossier.indexer.extract import SUPPORTED_MIMES, Extraction, extract
 from dossier.indexer.extract.garble import is_garbled
 from dossier.repository.models import TEXT_STATUSES
-from tests.pdfmaker import make_pdf
+from tests.pdfmaker import make_glyph_named_pdf, make_pdf
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -90,6 +90,30 @@ def test_garbled_pdf_keeps_no_text(tmp_path: Path) -> None:
     result = extract(path, PDF)
     assert result.status == "garbled"
     assert result.pages == ("", "") and result.page_count == 2
+    assert result.engines == (None, None)
+
+
+def test_pages_pypdf_garbles_are_read_by_pdfium_page_by_page(tmp_path: Path) -> None:
+    named = make_glyph_named_pdf(tmp_path / "named.pdf", ["The court grants the motion to dismiss. " * 4])
+    plain = make_pdf(tmp_path / "plain.pdf", ["A first page pypdf reads well enough on its own. " * 4])
+    mixed = tmp_path / "mixed.pdf"
+    _concatenate([plain, named], mixed)
+    result = extract(mixed, PDF)
+    assert result.status == "extracted" and result.engines == ("pypdf", "pdfium")
+    assert "grants the motion to dismiss" in result.pages[1]
+
+
+def test_pypdf_stays_first_where_it_reads(tmp_path: Path) -> None:
+    result = extract(make_pdf(tmp_path / "a.pdf", ["the complaint", ""]), PDF)
+    assert result.engines == ("pypdf", None)
+
+
+def _concatenate(parts: list[Path], target: Path) -> None:
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    writer.write(str(target))
 
 
 # ---- garble detector ----
@@ -269,4 +293,4 @@ def test_missing_file_fails_without_raising(tmp_path: Path) -> None:
 def test_supported_mimes_and_statuses() -> None:
     assert {PDF, DOCX, "text/html", "text/plain", "image/jpeg", "image/webp"} <= SUPPORTED_MIMES
     assert {"extracted", "partial", "empty", "encrypted", "garbled", "failed",
-            "not_applicable"} == set(TEXT_STATUSES)
+            "not_applicable", "ocr_pending", "ocr"} == set(TEXT_STATUSES)

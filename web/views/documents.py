@@ -41,7 +41,8 @@ def show(doc_id: str, preview_token: str | None = None):
                      "canonical": structured.page_url(doc)}
     similar = dossier().similar(doc.id, viewer()) if preview_token is None else []
     return render_template("document.html", doc=doc, links=links, preview_token=preview_token,
-                           pages=pages, q=q, similar=similar, **described)
+                           pages=pages, q=q, similar=similar,
+                           sources=dossier().page_sources(doc.id, viewer()), **described)
 
 
 def whole(use_case, doc_id: str):

@@ -64,12 +64,12 @@ def slot_count(form) -> int:
     return max(MIN_SLOTS, min(MAX_SLOTS, wanted + (1 if "more" in form else 0)))
 
 
-def store(upload_form: UploadForm, release: Release | None):
+def store(upload_form: UploadForm, release: Release | None, languages: str | None):
     if upload_form.release.source is None:
         return dossier().add_text(upload_form.text, upload_form.release.meta, upload_form.attachments,
-                                  upload_form.attach_ids, release=release, actor=viewer())
+                                  upload_form.attach_ids, release=release, ocr_languages=languages, actor=viewer())
     return dossier().add(upload_form.release, upload_form.attachments, upload_form.attach_ids, first_kind="release",
-                         release=release, actor=viewer())
+                         release=release, ocr_languages=languages, actor=viewer())
 
 
 def release_of(form) -> Release | None:
@@ -97,7 +97,7 @@ def refused_field(upload_form: UploadForm, exc: Refused) -> str:
 def render(errors=None, status=200):
     count = slot_count(request.form) if request.method == "POST" else MIN_SLOTS
     return render_template("upload.html", form=request.form, errors=errors or {}, slots=range(count),
-                           may_publish=viewer().may("publish")), status
+                           may_publish=viewer().may("publish"), ocr_default=dossier().config.ocr_languages), status
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -116,7 +116,7 @@ def upload():
     if upload_form.errors:
         return render(upload_form.errors, 400)
     try:
-        added = store(upload_form, release_of(request.form))
+        added = store(upload_form, release_of(request.form), request.form.get("ocr_languages", "").strip() or None)
     except Invalid as exc:
         return render({exc.field or "publish_at": exc.message}, 400)
     except Forbidden as exc:
@@ -128,6 +128,11 @@ def upload():
     parts = [added.main, *added.attachments]
     if added.held:
         flash(added.held + " See the findings below; a publisher can publish it anyway, with a reason.", "warning")
+    scans = [p.document.filename for p in parts if p.created and p.document.text_status == "ocr_pending"]
+    if scans:
+        flash(f"Scanned, without text that can be read: {', '.join(scans)}. Their text is being recognised "
+              "automatically (OCR, a few seconds a page) and becomes searchable when that is done; check it "
+              "before relying on it.", "warning")
     if any(p.differences for p in parts):
         return render_template("upload_result.html", parts=parts)
     if not added.main.created:

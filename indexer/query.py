@@ -44,6 +44,7 @@ def _parser(fieldnames, schema) -> qparser.QueryParser:
         parser = qparser.MultifieldParser(list(fieldnames), schema, fieldboosts=boosts,
                                           group=qparser.AndGroup)
     parser.replace_plugin(qparser.FieldsPlugin(expr=_FIELDS_EXPR))
+    parser.add_plugin(qparser.FuzzyTermPlugin())       # seperation~ (one edit), seperation~2
     return parser
 
 
@@ -77,24 +78,30 @@ def positive_leaves(q: query.Query):
 
 
 def as_written(q: query.Query, text: str, schema, reader) -> query.Query:
-    """Wildcards and prefixes over the words as people write them, not only their stems.
+    """Wildcards, prefixes and fuzzy terms over the words as people write them, not only their stems.
 
     The text fields hold stems (``separation`` is indexed as ``separ``), and Whoosh stems the
-    pattern too (``immigr?tion`` becomes ``immigr?t``), so most patterns meet nothing. Each is
-    also matched, as typed, against the index's unstemmed vocabulary (the ``words`` field), and
-    the stems of the words it finds are searched beside it."""
+    pattern too (``immigr?tion`` becomes ``immigr?t``, ``famly~`` is one edit from a stem that is
+    two away), so most patterns meet nothing. Each is also matched, as typed, against the
+    index's unstemmed vocabulary (the ``words`` field), and the stems of the words it finds are
+    searched beside it."""
     def rewrite(node: query.Query) -> query.Query:
-        if not isinstance(node, (query.Prefix, query.Wildcard)) or node.fieldname not in TEXT_FIELDS:
+        if not isinstance(node, (query.Prefix, query.Wildcard, query.FuzzyTerm)) or node.fieldname not in TEXT_FIELDS:
             return node
         typed = _typed_pattern(node, text)
         if typed is None:
             return node
-        written = type(node)("words", typed)
+        if isinstance(node, query.FuzzyTerm):
+            written = query.FuzzyTerm("words", typed.split("~", 1)[0], maxdist=node.maxdist,
+                                      prefixlength=node.prefixlength)
+        else:
+            written = type(node)("words", typed)
         found = list(itertools.islice(written.expanded_terms(reader), MAX_EXPANSIONS + 1))
         if len(found) > MAX_EXPANSIONS:
             raise QueryError(f"{node.text!r} matches too many words; make it more specific.")
         analyzer = schema[node.fieldname].analyzer
-        stems = sorted({s for _, word in found if (s := analysed(word.decode("utf-8"), analyzer))})
+        words = (w.decode("utf-8") if isinstance(w, bytes) else w for _, w in found)
+        stems = sorted({s for w in words if (s := analysed(w, analyzer))})
         if not stems:
             return node
         return query.Or([node, *(query.Term(node.fieldname, s) for s in stems)], boost=node.boost)
@@ -162,7 +169,11 @@ class UserQuery:
     @staticmethod
     def _check_tree(q: query.Query, text: str, reader) -> query.Query:
         leaves = expansions = 0
-        multiterms: set[tuple[type, object]] = set()    # as typed: one word is a term of every field
+        # Counted before any is expanded: expanding each costs a walk of the index's words.
+        multiterms = {(type(n), getattr(n, "text", None) or str(n).split(":", 1)[-1])   # as typed: one word
+                      for n in walk(q) if isinstance(n, query.MultiTerm)}              # is a term of every field
+        if len(multiterms) > MAX_MULTITERMS:
+            raise QueryError(f"The query has too many wildcard, fuzzy or range terms (at most {MAX_MULTITERMS}).")
         for node in walk(q):
             error = getattr(node, "error", None)
             if error:
@@ -184,9 +195,6 @@ class UserQuery:
             if isinstance(node, query.Every):
                 raise QueryError("A field wildcard like `title:*` matches everything; leave the query empty instead.")
             if isinstance(node, query.MultiTerm):
-                multiterms.add((type(node), getattr(node, "text", None) or str(node).split(":", 1)[-1]))
-                if len(multiterms) > MAX_MULTITERMS:
-                    raise QueryError(f"The query has too many wildcard, fuzzy or range terms (at most {MAX_MULTITERMS}).")
                 if isinstance(node, query.PatternQuery):
                     prefix = _literal_prefix(node.text) if isinstance(node, query.Wildcard) else node.text
                     if len(prefix) < MIN_WILDCARD_PREFIX:
@@ -216,7 +224,7 @@ class UserQuery:
                 terms.update(leaf.words)
             elif isinstance(leaf, query.MultiTerm):
                 for _, btext in itertools.islice(leaf.expanded_terms(reader), HIGHLIGHT_EXPANSIONS):
-                    terms.add(btext.decode("utf-8"))
+                    terms.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)   # fuzzy: str
         return frozenset(t for t in terms if isinstance(t, str))
 
     def any_term_page_query(self) -> query.Query | None:

@@ -208,7 +208,7 @@ def build_schema() -> fields.Schema:
         # doc only: metadata as searchable words (people, places, case number...)
         meta=fields.TEXT(**text),
         # doc only, Spanish documents only: title and text with Spanish analysis
-        text_es=fields.TEXT(analyzer=spanish_analyzer()),
+        text_es=fields.TEXT(analyzer=spanish_analyzer(), multitoken_query="phrase"),
         # vocab only (one per indexing batch): whole words for "did you mean"
         words=fields.TEXT(analyzer=words_analyzer(), phrase=False),
         date=fields.DATETIME(stored=True),

@@ -110,3 +110,14 @@ def test_related_finds_the_documents_most_like_one_and_never_itself(tmp_path):
         assert [h.id for h in result.hits] == ["report"]
         assert "<mark>Perchlorate</mark>" in result.hits[0].snippet
         assert ix.search(SearchQuery(text="related:nosuchdoc")).total == 0
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("seperation~", {"separation", "separated", "reversed"}),   # one edit from "separation" (stem: separ)
+    ("famly~", {"separation", "reversed"}),             # one from "family": its stem is two from "famli"
+    ("separatoin~2", {"separation", "separated", "reversed"}),  # two (Levenshtein) from "separation"
+    ("separatoin~", set()),
+])
+def test_fuzzy_terms_are_fuzzy_over_the_words_as_written(index, typed, expected):
+    assert found(index, typed) == expected
+    assert index.search(SearchQuery(text=typed)).repairs == ()

@@ -21,6 +21,7 @@ MAX_LEAVES = 1_500            # leaf queries after expansion over the default fi
 MAX_WILDCARDS_PER_WORD = 4
 MAX_EXPANSIONS = 1_000        # index words one wildcard/range may stand for
 MAX_MULTITERMS = 20           # wildcard, fuzzy and range terms in one query (each one walks the index's words)
+MAX_FUZZY = 5                 # fuzzy terms among them: each walks every field's words with an automaton
 MAX_TOTAL_EXPANSIONS = 3_000  # index words all of them together may stand for
 MIN_WILDCARD_PREFIX = 1
 SUGGEST_MAXDIST = 2
@@ -170,10 +171,14 @@ class UserQuery:
     def _check_tree(q: query.Query, text: str, reader) -> query.Query:
         leaves = expansions = 0
         # Counted before any is expanded: expanding each costs a walk of the index's words.
-        multiterms = {(type(n), getattr(n, "text", None) or str(n).split(":", 1)[-1])   # as typed: one word
-                      for n in walk(q) if isinstance(n, query.MultiTerm)}              # is a term of every field
+        # One typed word is a term of every field (each field's analysis may spell it differently):
+        # counted once, by where it ends in the query.
+        multiterms = {(type(n), getattr(n, "endchar", None) or str(n).split(":", 1)[-1])
+                      for n in walk(q) if isinstance(n, query.MultiTerm)}
         if len(multiterms) > MAX_MULTITERMS:
             raise QueryError(f"The query has too many wildcard, fuzzy or range terms (at most {MAX_MULTITERMS}).")
+        if sum(1 for kind, _ in multiterms if issubclass(kind, query.FuzzyTerm)) > MAX_FUZZY:
+            raise QueryError(f"The query has too many fuzzy terms (word~; at most {MAX_FUZZY}).")
         for node in walk(q):
             error = getattr(node, "error", None)
             if error:

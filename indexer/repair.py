@@ -15,6 +15,8 @@ _OPERATORS = ("AND", "OR", "NOT", "ANDNOT")
 _LEADING_OPERATOR = re.compile(r"^\s*(AND|OR|ANDNOT)\s+")
 _TRAILING_OPERATOR = re.compile(r"\s+(AND|OR|NOT|ANDNOT)\s*$")
 _FIELD = re.compile(r"(?<![\w:])([A-Za-z_]\w*):")
+# Two edits cost Whoosh's fuzzy walk ~20x one (1.3 s a term on 1,500 documents): one is offered.
+_FAR_FUZZY = re.compile(r"(?<=\w)~([2-9]\d*)(/\d+)?(?=\s|\)|$)")
 
 
 def repair(text: str, fields: Collection[str]) -> tuple[str, tuple[str, ...]]:
@@ -23,6 +25,7 @@ def repair(text: str, fields: Collection[str]) -> tuple[str, tuple[str, ...]]:
     text = _close_quote(text, reasons)
     text = _balance_brackets(text, reasons)
     text = _mend_fields(text, fields, reasons)
+    text = _near_fuzzy(text, reasons)
     text = _drop_dangling_operators(text, reasons)
     return text.strip() if reasons else text, tuple(reasons)
 
@@ -71,6 +74,13 @@ def _mend_fields(text: str, fields: Collection[str], reasons: list[str]) -> str:
     mended = _FIELD.sub(mend, text)
     mended = re.sub(r"\0\s+", "", mended)
     return re.sub(r"\(\s*\)", "", mended) if mended != text else mended
+
+
+def _near_fuzzy(text: str, reasons: list[str]) -> str:
+    mended = _FAR_FUZZY.sub("~", text)
+    if mended != text:
+        reasons.append("read fuzzy terms as one edit away (“~”), the most this site looks for")
+    return mended
 
 
 def _drop_dangling_operators(text: str, reasons: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dossier.indexer.errors import QueryError
 from dossier.indexer.index import Index
 from dossier.indexer.repair import repair
 from dossier.indexer.search import SearchQuery
@@ -115,9 +116,16 @@ def test_related_finds_the_documents_most_like_one_and_never_itself(tmp_path):
 @pytest.mark.parametrize("typed, expected", [
     ("seperation~", {"separation", "separated", "reversed"}),   # one edit from "separation" (stem: separ)
     ("famly~", {"separation", "reversed"}),             # one from "family": its stem is two from "famli"
-    ("separatoin~2", {"separation", "separated", "reversed"}),  # two (Levenshtein) from "separation"
-    ("separatoin~", set()),
+    ("separatoin~", set()),                                      # two (Levenshtein) from "separation"
 ])
 def test_fuzzy_terms_are_fuzzy_over_the_words_as_written(index, typed, expected):
     assert found(index, typed) == expected
     assert index.search(SearchQuery(text=typed)).repairs == ()
+
+
+def test_fuzzy_terms_are_one_edit_at_most_and_five_at_most(index):
+    result = index.search(SearchQuery(text="seperation~2"))          # two edits cost ~20x one: read as one
+    assert result.read_as == "seperation~" and "one edit" in result.repairs[0]
+    assert {h.id for h in result.hits} == {"separation", "separated", "reversed"}
+    with pytest.raises(QueryError, match="too many fuzzy terms"):
+        index.search(SearchQuery(text=" ".join(f"{w}~" for w in ("alpha", "beta", "gamma", "delta", "omega", "sigma"))))

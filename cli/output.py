@@ -36,7 +36,9 @@ def document(record: dict) -> str:
     for key, value in record.items():
         if key == "links":
             continue
-        if key == "redaction_findings" and value:
+        if key == "sources":
+            value = ", ".join(f"{name} ({source})" for name, source in value.items()) if value else None
+        elif key == "redaction_findings" and value:
             value = "; ".join(f"page {f['page']}: {f['text']}" for f in value) + " (text under black boxes)"
         elif isinstance(value, list):
             value = "; ".join(map(str, value)) or ("none" if key == "redaction_findings" else "")

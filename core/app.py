@@ -22,7 +22,7 @@ from dossier.repository import AuditEntry, Document, Links, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, publishing, reading
+from . import adding, demo, editing, importing, maintenance, provenance, publishing, reading
 from .adding import Added, Release
 from .settings import Config
 from .times import UTC
@@ -86,7 +86,11 @@ class Dossier:
         return adding.precheck(self.repo, [upload, *attachments], attach_ids)
 
     def import_entries(self, entries: Iterable[Entry | Skip], progress: Progress | None = None) -> Report:
-        return importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        stored: list[str] = []
+        report = importing.run_import(self.intake, entries, progress=progress,
+                                      on_batch=lambda ids: self.indexer.index_ids(provenance.noting(ids, stored)))
+        self.indexer.index_ids(provenance.read_new(self, stored))
+        return report
 
     # ---- changing ------------------------------------------------------------------
     def update(self, doc_id: str, changes, actor: Viewer = OPERATOR) -> Document:
@@ -163,7 +167,13 @@ class Dossier:
 
     # ---- keeping it whole ----------------------------------------------------------
     def reindex(self, progress: Progress | None = None) -> int:
+        """Read again what an older reader read (never what staff typed), then rebuild the index."""
         return maintenance.reindex(self, progress)
+
+    def refresh_metadata(self, everything: bool = False, progress: Progress | None = None) -> int:
+        """What documents say about themselves, read again (all of them, or those an older
+        reader read); typed values are never touched. How many documents changed."""
+        return provenance.refresh(self, everything, progress)
 
     def merge(self) -> None:
         self.index.merge()

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Callable
 
 from dossier.repository import Problem
 
+from . import provenance
 from .publishing import publish_due
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ def catch_up(app: "Dossier") -> None:
 
 
 def reindex(app: "Dossier", progress: Callable[[int], None] | None = None) -> int:
+    provenance.refresh(app, index=False)
     return app.indexer.reindex(progress)
 
 

@@ -34,7 +34,19 @@ def row_to_document(row: sqlite3.Row) -> Document:
     findings = values.get("redaction_findings")
     values["redaction_findings"] = None if findings is None else tuple(
         (int(f["page"]), valid_text(str(f["text"]))) for f in _json_list(findings) if isinstance(f, dict))
+    values["sources"] = _json_object(values.get("sources"))
+    values["reading"] = _json_object(values.get("reading"))
     return Document(**values)
+
+
+def _json_object(value: str | None) -> dict | None:
+    if value is None:
+        return None
+    try:
+        item = json.loads(value)
+    except ValueError:
+        return {}
+    return item if isinstance(item, dict) else {}
 
 
 def _json_list(value: str) -> list:
@@ -128,6 +140,13 @@ class Catalog:
                                 dict(values, _id=doc_id))
         if cur.rowcount == 0:
             raise NotFound(doc_id)
+
+    def set_provenance(self, doc_id: str, sources: dict | None = None, reading: dict | None = None) -> None:
+        """Where each field came from, and what the reader found (each left as it is when None)."""
+        if sources is not None:
+            self.conn.execute("UPDATE documents SET sources = ? WHERE id = ?", (json.dumps(sources), doc_id))
+        if reading is not None:
+            self.conn.execute("UPDATE documents SET reading = ? WHERE id = ?", (json.dumps(reading), doc_id))
 
     def set_deleted(self, doc_id: str, deleted: bool) -> None:
         cur = self.conn.execute("UPDATE documents SET deleted_at = ?, indexed = 0, index_error = NULL WHERE id = ?",

@@ -89,6 +89,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # What documents say about themselves. parties: "X v. Y" from a filing's caption. sources:
+    # JSON {field: "typed" | "document" | "inherited"}; NULL on rows stored before, whose every
+    # filled field counts as typed. reading: JSON of what the reader found ({version, values,
+    # where}), NULL until read.
+    """
+    ALTER TABLE documents ADD COLUMN parties TEXT;
+    ALTER TABLE documents ADD COLUMN sources TEXT;
+    ALTER TABLE documents ADD COLUMN reading TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

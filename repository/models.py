@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
 
 KINDS = ("release", "filing", "photo", "other")
 LINK_TYPES = ("attachment", "related")
@@ -21,8 +22,11 @@ INTERNAL_FIELDS = ("deleted", "indexed", "index_error")
 # Metadata a person (or a manifest) may set; the rest is derived from the file.
 EDITABLE_FIELDS = (
     "kind", "title", "date", "office", "topics", "people", "places",
-    "court", "case_number", "doc_type",
+    "court", "case_number", "doc_type", "parties",
 )
+# Where a field's value came from: typed by staff (always wins), read from the document itself,
+# or inherited (a photo with no date of its own takes its release's).
+SOURCES = ("typed", "document", "inherited")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,18 @@ class Document:
     # Text that lies under opaque boxes and can be copied out: ((page, text), ...);
     # None until checked, () when checked and clean.
     redaction_findings: tuple[tuple[int, str], ...] | None = None
+    parties: str | None = None       # "Jinhua v. Micron"
+    # field -> where its value came from (SOURCES); None for rows stored before sources were kept.
+    sources: Mapping[str, str] | None = None
+    # What the metadata reader found: {"version", "values", "where"}; None until read.
+    reading: Mapping | None = None
+
+    def typed(self, name: str) -> bool:
+        """Whether staff set this field: never overwritten by what is read. On rows from before
+        sources were kept, any value is taken as typed."""
+        if self.sources is None:
+            return getattr(self, name) not in (None, ())
+        return self.sources.get(name) == "typed"
 
     @property
     def public(self) -> bool:
@@ -71,6 +87,8 @@ class Document:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in INTERNAL_FIELDS}
         for name in LIST_FIELDS:
             out[name] = list(out[name])
+        out["sources"] = dict(self.sources or {})
+        out.pop("reading")
         if self.redaction_findings is not None:
             out["redaction_findings"] = [{"page": page, "text": text} for page, text in self.redaction_findings]
         return out

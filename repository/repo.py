@@ -12,7 +12,7 @@ from . import db
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
-from .models import Document, Links
+from .models import EDITABLE_FIELDS, Document, Links
 from .store import OriginalStore, private_dir, private_file
 from .audit import Audit, AuditEntry, entries as audit_entries, log
 from .publication import Publication, due, next_due, released, set_findings, set_publication, unpublished
@@ -102,6 +102,20 @@ class Repository:
 
     # -- changing --------------------------------------------------------------
     def update(self, doc_id: str, raw_changes: Mapping, audit: Audit | None = None) -> Document:
+        """Staff's changes: each field whose value they change is typed from now on, never
+        overwritten by what is read (a form sends every field; those left as read stay read)."""
+        def sourced(old: Document, changes: dict) -> dict:
+            changed = {name: "typed" for name, value in changes.items() if getattr(old, name) != value}
+            return {**_sources_of(old), **changed}
+        return self._change(doc_id, raw_changes, audit, sourced, None)
+
+    def apply_reading(self, doc_id: str, raw_changes: Mapping, sources: Mapping[str, str], reading: Mapping,
+                      audit: Audit | None = None) -> Document:
+        """What the reader found, applied: the fields it fills, where every field now comes from
+        (``sources`` replaces the row's), and all it read."""
+        return self._change(doc_id, raw_changes, audit, lambda old, changes: dict(sources), dict(reading))
+
+    def _change(self, doc_id: str, raw_changes: Mapping, audit: Audit | None, sourced, reading) -> Document:
         changes = clean_metadata(raw_changes, partial=True)
         for required in ("kind", "title"):
             if required in changes and not changes[required]:
@@ -110,6 +124,7 @@ class Repository:
             catalog = Catalog(conn)
             old = catalog.get(doc_id, include_deleted=True)
             catalog.update(doc_id, changes)
+            catalog.set_provenance(doc_id, sourced(old, changes), reading)
             before = {k: _plain(getattr(old, k)) for k in changes if getattr(old, k) != changes[k]}
             if before:
                 log(conn, audit, "update", doc_id, before, {k: _plain(changes[k]) for k in before})
@@ -261,6 +276,13 @@ class Repository:
             except FileNotFoundError:
                 pass  # another process swept or stored it meanwhile
         return removed
+
+
+def _sources_of(doc: Document) -> dict:
+    """A row's sources; on a row from before they were kept, every filled field counts as typed."""
+    if doc.sources is not None:
+        return dict(doc.sources)
+    return {name: "typed" for name in EDITABLE_FIELDS if getattr(doc, name) not in (None, ())}
 
 
 def _plain(value):

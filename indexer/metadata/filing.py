@@ -37,7 +37,21 @@ def read_filing(pages: list[str]) -> dict[str, tuple[object, str]]:
     for name, value in (("court", court(first)), ("parties", parties(first)), ("doc_type", doc_type(first))):
         if value:
             out[name] = (value, "caption" if name != "doc_type" else "title")
+    if title := _title(out):
+        out["title"] = (title, "caption and title")
     return out
+
+
+def _title(found: dict) -> str | None:
+    """"Motion, Micron Technology, Inc. v. United Microelectronics Corporation"; or with the court
+    and case number when the caption gives no parties."""
+    kind = found.get("doc_type", (None,))[0]
+    if not kind:
+        return None
+    if parties_read := found.get("parties", (None,))[0]:
+        return f"{kind.capitalize()}, {parties_read}"
+    where = " ".join(str(found[k][0]) for k in ("court", "case_number") if k in found)
+    return f"{kind.capitalize()}, {where}" if where else None
 
 
 def filed_line(text: str) -> str | None:

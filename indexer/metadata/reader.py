@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Sequence
 
 from .filing import read_filing
-from .photo import read_photo
+from .photo import PhotoFacts, read_photo
 from .release import dateline, headline, office, shorten
 
 # Bump when the reader reads differently: `dossier reindex` then reads every document again
 # (what staff typed is never touched).
 READER_VERSION = 1
 # Fields of a document the reader may fill; the rest of what it finds is kept as facts.
-FIELDS = ("title", "date", "office", "places", "court", "case_number", "doc_type", "parties", "kind")
+FIELDS = ("title", "date", "office", "places", "court", "case_number", "doc_type", "parties")
 IMAGE_PREFIX = "image/"
 
 
@@ -30,11 +30,13 @@ class Reading:
         return {"version": READER_VERSION, "values": dict(self.values), "where": dict(self.where)}
 
 
-def read_document(kind: str, mime: str, pages: Sequence[str], path: Path | None = None) -> Reading:
+def read_document(kind: str, mime: str, pages: Sequence[str], path: Path | None = None,
+                  photo: PhotoFacts | None = None) -> Reading:
+    """``path``: an image's file, for its EXIF; or ``photo``, its EXIF already read (in a worker)."""
     found: dict[str, tuple[object, str]] = {}
     pages = list(pages)
     if mime.startswith(IMAGE_PREFIX):
-        found = _photo(path)
+        found = _photo(photo if photo is not None else (read_photo(path) if path else None))
     elif kind == "release":
         found = _release("\n".join(pages[:1]))
     elif kind in ("filing", "other") and pages:
@@ -56,9 +58,8 @@ def _release(text: str) -> dict[str, tuple[object, str]]:
     return out
 
 
-def _photo(path: Path | None) -> dict[str, tuple[object, str]]:
-    facts = read_photo(path) if path else None
-    out: dict[str, tuple[object, str]] = {"kind": ("photo", "file type")}
+def _photo(facts: PhotoFacts | None) -> dict[str, tuple[object, str]]:
+    out: dict[str, tuple[object, str]] = {}
     if facts is None:
         return out
     if facts.taken:

@@ -112,26 +112,3 @@ def after_dateline(body: str) -> str:
         return body[match.end():].lstrip()
     return body
 
-
-def shorten(text: str, limit: int = MAX_HEADLINE) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
-    return cut + "…"
-
-
-def office(text: str) -> str | None:
-    """The office a letterhead names in the release's first lines ("Office of the Attorney General")."""
-    for line in [ln.strip() for ln in text.splitlines() if ln.strip()][:LETTERHEAD_LINES]:
-        if len(line) <= 80 and LETTERHEAD.match(line):
-            return line
-    return None
-
-
-def _body(text: str) -> str:
-    """The text after a heading line, or all of it when its first line is already the body."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 1 and len(strip_preamble(lines[0])) <= MAX_HEADLINE and not SENTENCE_END.search(lines[0]):
-        return "\n".join(lines[1:])
-    return "\n".join(lines)

@@ -166,4 +166,4 @@ def test_photo_date_caption_orientation_and_no_gps(corpus):
                                   "exif__tests_42_IndexError.jpg", "exif__invalid_image00971.jpg"])
 def test_broken_exif_reads_what_it_can_and_never_raises(corpus, name):
     reading = read_document("photo", "image/jpeg", [], corpus / "photos" / name)
-    assert reading.values["kind"] == "photo"
+    assert set(reading.values) <= {"date", "title", "caption", "orientation"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-VERSUS = re.compile(r"^[\s*:)\]|–-]*(?:v|vs|versus)\.?[\s*:)\]|–-]*$", re.I)
+VERSUS = re.compile(r"^[\s*:)\]|–-]*(?:v|vs|versus|against)\.?[\s*:)\]|–-]*$", re.I)
 ROLE = re.compile(r"^(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|movants?|"
                   r"claimants?|debtors?|employee|employer|intervenors?|cross|counter)\b", re.I)
 ROLE_ANYWHERE = re.compile(r"[,\s]*\b(?:(?:plaintiffs?|defendants?|petitioners?|respondents?)"

@@ -12,8 +12,11 @@ from .stamp import read_stamp
 # Opinions without a stamp print their date: "Filed: February 5, 2010", "Decided and Filed: ...",
 # "(Filed:February 5, 2010)", "Filed 11 February 2022". "Decided" alone is the day of decision, which
 # is also the day an opinion is filed in the courts of appeals.
-FILED_LINE = re.compile(rf"\b(?:Decided and )?Filed:?\s*(?=(?:{WRITTEN.pattern}|{DAY_FIRST.pattern}))", re.I)
-DECIDED_LINE = re.compile(rf"\bDecided:?\s*(?=(?:{WRITTEN.pattern}))", re.I)
+# Only at the start of a line (or of a caption column): a sentence saying what was "filed February
+# 5" is no filed date.
+FILED_LINE = re.compile(rf"(?:^|[()][ \t]*)[ \t]*(?:Decided and )?(?:Filed|FILED):?[ \t]*"
+                        rf"(?=(?i:{WRITTEN.pattern}|{DAY_FIRST.pattern}))", re.M)
+DECIDED_LINE = re.compile(rf"\b(?:Decided|DECIDED):?\s*(?=(?i:{WRITTEN.pattern}))")
 # The clerk's box of the courts of appeals: "FILED United States Court of Appeals Tenth Circuit February 5, 2010".
 CLERK_BOX = re.compile(r"\bF ?I ?L ?E ?D\s+(?:U\.S\.|United States)\s+Court of Appeals\s+\w+(?: of \w+)? Circuit\s+", re.I)
 
@@ -32,7 +35,7 @@ def read_filing(pages: list[str]) -> dict[str, tuple[object, str]]:
             out["date"] = (stamp.filed, "e-filing stamp")
         if stamp.pages:
             out["stamp_pages"] = (stamp.pages, "e-filing stamp")
-    if "date" not in out and (date := filed_line(first)):
+    if "date" not in out and (date := filed_line(head)):
         out["date"] = (date, "filed date on the first page")
     for name, value in (("court", court(first)), ("parties", parties(first)), ("doc_type", doc_type(first))):
         if value:

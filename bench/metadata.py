@@ -110,7 +110,7 @@ def demo(corpus: Path) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["DOSSIER_CORPUS"] = str(corpus)
         started = time.monotonic()
-        with Dossier(Config.load(data_dir=Path(folder))) as app:
+        with Dossier(Config(data_dir=Path(folder))) as app:
             demo_data.load(app)
             docs = list(app.repo.iter_documents())
         seconds = time.monotonic() - started

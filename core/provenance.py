@@ -42,6 +42,14 @@ def read_new(app: "Dossier", ids: Iterable[str]) -> list[str]:
     return _read(app, docs)
 
 
+def reread(app: "Dossier", ids: Iterable[str]) -> list[str]:
+    """Read these documents again whatever read them before (their text changed: after OCR, say),
+    and index those that changed; typed values are never touched."""
+    changed = _read(app, [d for d in _documents(app, ids) if d.text_status is not None])
+    app.indexer.index_ids(changed)
+    return changed
+
+
 def refresh(app: "Dossier", everything: bool = False, progress: Callable[[int], None] | None = None,
             *, index: bool = True) -> int:
     """Read again what an older reader read (or everything): read values are recomputed,

@@ -70,7 +70,7 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
                       "page_texts": json.dumps([t[:STORED_TEXT_CHARS] for t in page_texts]).encode("utf-8")}
     else:
         text = body = "\n\n".join(pages).strip()
-    meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type,
+    meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type, doc.parties,
                                  *doc.topics, *doc.people, *doc.places) if v)
     fields: dict = {
         "type": DOC,

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 
 def catch_up(app: "Dossier") -> None:
     """What every command and every server start does first: index what a crash left
-    unindexed, or rebuild an index that had to be recreated (damaged, or another schema);
-    then publish what is due (a release scheduled while nothing ran goes out now)."""
+    unindexed, or rebuild an index that had to be recreated (damaged, or another schema); read
+    what the metadata reader has not read (a crash came between, or rows from before it); then
+    publish what is due (a release scheduled while nothing ran goes out now)."""
     if app.index.needs_rebuild:
         app.indexer.reindex()
     else:
         app.indexer.catch_up()
+    app.indexer.index_ids(provenance.read_new(app, app.repo.unread_ids()))
     publish_due(app)
 
 

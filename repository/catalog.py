@@ -170,6 +170,12 @@ class Catalog:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE indexed = 0 AND index_error IS NULL ORDER BY added_at, id")]
 
+    def unread_ids(self) -> list[str]:
+        """Rows with text the metadata reader has not read (a crash came between, or they are
+        older than the reader)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE reading IS NULL AND text_status IS NOT NULL ORDER BY added_at, id")]
+
     def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
         self.conn.executemany("UPDATE documents SET indexed = ?, index_error = NULL WHERE id = ?",
                               [(int(indexed), i) for i in ids])

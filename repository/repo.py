@@ -216,6 +216,9 @@ class Repository:
         return audit_entries(self.catalog.conn, doc_id, limit=limit, before_id=before_id)
 
     # -- indexing state --------------------------------------------------------
+    def unread_ids(self) -> list[str]:
+        return self.catalog.unread_ids()
+
     def unindexed_ids(self) -> list[str]:
         return self.catalog.unindexed_ids()
 

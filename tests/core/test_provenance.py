@@ -103,3 +103,15 @@ def test_the_same_bytes_again_change_nothing_read(dossier, corpus, tmp_path):
     result = ok(dossier("add", copy, "--court", "C.D. Cal."))
     assert "court (stored: N.D. Cal.; sent: C.D. Cal.)" in result.stdout + result.stderr
     assert show(dossier, motion)["court"] == "N.D. Cal."
+
+
+def test_a_document_left_unread_by_a_crash_is_read_by_the_next_command(dossier, corpus, data_dir):
+    import sqlite3
+
+    release, motion = add(dossier, corpus, "--attach", corpus / MOTION)
+    with sqlite3.connect(data_dir / "dossier.sqlite3") as conn:   # stored and indexed, then killed before reading
+        conn.execute("UPDATE documents SET date = NULL, court = NULL, reading = NULL, sources = '{}' WHERE id = ?",
+                     (motion,))
+    ok(dossier("check"))
+    filing = show(dossier, motion)
+    assert (filing["date"], filing["court"]) == ("2019-06-07", "N.D. Cal.")

@@ -30,6 +30,8 @@ def test_upload_form_reads_what_staff_left_empty_and_keeps_what_they_typed(signe
     assert motion.title != "doctor Alquist NV 18"
     assert photo.kind == "photo"                                  # from the bytes: the form's type was left to the file
     assert photo.date == "2008-07-31" and photo.title.startswith("Operation Mountain Viper")
+    page = signed_in.get(f"/documents/{motion.id}").get_data(as_text=True)
+    assert "Read from the document" in page and "case number" in page
 
 
 def test_api_carries_the_sources(signed_in, services, corpus, token):

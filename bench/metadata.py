@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dossier.indexer.extract.pdf import extract_pdf
 from dossier.indexer.metadata import read_document
+from dossier.indexer.metadata.photo import read_photo
 from dossier.indexer.metadata.release import MAX_HEADLINE, dateline, headline
 
 from .corpus import SHARED
@@ -105,6 +106,24 @@ def _cut_mid_word(title: str, body: str) -> bool:
     return after.isalnum() and stem[-1:].isalnum()
 
 
+def score_photos(corpus: Path) -> list[list]:
+    rows = []
+    for path in sorted((corpus / "photos").glob("*.jpg")):
+        facts = read_photo(path)
+        rows.append([path.name, facts.taken if facts else None, bool(facts and facts.caption),
+                     facts.orientation if facts else None])
+    return rows
+
+
+def score_others(corpus: Path) -> list[list]:
+    """Government reports and scans that are no filings: what the reader suggests for them."""
+    rows = []
+    for path in sorted((corpus / "pdf" / "gov-reports").glob("*.pdf")) + sorted((corpus / "pdf" / "scanned").glob("*.pdf")):
+        values = read_document("filing", "application/pdf", list(extract_pdf(path).pages[:READ_PAGES])).values
+        rows.append([path.name[:48], ", ".join(f"{k}={v}" for k, v in values.items()) or "nothing"])
+    return rows
+
+
 def demo(corpus: Path) -> dict:
     """The demo loaded into a fresh folder; 'before' is what the demo's own details said."""
     import os
@@ -163,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         [f"headlines over {MAX_HEADLINE} characters", releases["too_long"]],
         ["headlines cut mid-word", releases["cut_mid_word"]],
     ]))
+    print(table("Photos (EXIF; GPS is never read)", ["file", "date taken", "caption", "orientation"],
+                score_photos(args.corpus)))
+    if args.rows:
+        print(table("Reports and scans that are no filings: what is suggested", ["file", "read"],
+                    score_others(args.corpus)))
     for name, read, expected in releases["mismatches"]:
         print(f"- dateline mismatch: {name}: read {read}, JSON {expected}")
     if args.demo:

@@ -101,7 +101,7 @@ def _photo_facts(app: "Dossier", photos: list[Document]) -> dict[str, PhotoFacts
 
 def merge(doc: Document, reading: Reading) -> tuple[dict, dict[str, str]]:
     """The changes the reading makes to ``doc`` and every field's source afterwards."""
-    sources = _current_sources(doc)
+    sources = doc.provenance()
     changes: dict = {}
     found = reading.fields()
     for name, source in list(sources.items()):
@@ -116,13 +116,6 @@ def merge(doc: Document, reading: Reading) -> tuple[dict, dict[str, str]]:
         changes[name] = value
         sources[name] = DOCUMENT
     return {k: v for k, v in changes.items() if getattr(doc, k) != v}, sources
-
-
-def _current_sources(doc: Document) -> dict[str, str]:
-    if doc.sources is not None:
-        return dict(doc.sources)
-    return {name: TYPED for name in ("title", "date", "office", "places", "court", "case_number", "doc_type",
-                                     "parties", "kind", "topics", "people") if getattr(doc, name) not in (None, ())}
 
 
 def _replaceable(doc: Document, name: str) -> bool:
@@ -143,6 +136,12 @@ def inherit(app: "Dossier", doc: Document, changes: dict, sources: dict[str, str
     if release_date != doc.date:
         changes["date"] = release_date
     return changes, dict(sources, date=INHERITED)
+
+
+def follow_release(app: "Dossier", release_id: str) -> None:
+    """After a release's date changed: its photos that took their date from it take it again."""
+    photos = [a.id for a in app.repo.links(release_id).attachments if a.kind == "photo"]
+    reread(app, [p for p in photos if app.repo.get(p).provenance().get("date") not in (TYPED, DOCUMENT)])
 
 
 def _releases_of(app: "Dossier", doc: Document) -> list[Document]:

@@ -67,12 +67,16 @@ class Document:
     # What the metadata reader found: {"version", "values", "where"}; None until read.
     reading: Mapping | None = None
 
+    def provenance(self) -> dict[str, str]:
+        """field -> where its value came from. On rows from before sources were kept, every
+        filled field counts as typed: nothing staff may have typed is ever overwritten."""
+        if self.sources is not None:
+            return dict(self.sources)
+        return {name: "typed" for name in EDITABLE_FIELDS if getattr(self, name) not in (None, ())}
+
     def typed(self, name: str) -> bool:
-        """Whether staff set this field: never overwritten by what is read. On rows from before
-        sources were kept, any value is taken as typed."""
-        if self.sources is None:
-            return getattr(self, name) not in (None, ())
-        return self.sources.get(name) == "typed"
+        """Whether staff set this field: never overwritten by what is read."""
+        return self.provenance().get(name) == "typed"
 
     @property
     def public(self) -> bool:

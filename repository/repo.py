@@ -12,7 +12,7 @@ from . import db
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
-from .models import EDITABLE_FIELDS, Document, Links
+from .models import Document, Links
 from .store import OriginalStore, private_dir, private_file
 from .audit import Audit, AuditEntry, entries as audit_entries, log
 from .publication import Publication, due, next_due, released, set_findings, set_publication, unpublished
@@ -106,7 +106,7 @@ class Repository:
         overwritten by what is read (a form sends every field; those left as read stay read)."""
         def sourced(old: Document, changes: dict) -> dict:
             changed = {name: "typed" for name, value in changes.items() if getattr(old, name) != value}
-            return {**_sources_of(old), **changed}
+            return {**old.provenance(), **changed}
         return self._change(doc_id, raw_changes, audit, sourced, None)
 
     def apply_reading(self, doc_id: str, raw_changes: Mapping, sources: Mapping[str, str], reading: Mapping,
@@ -279,13 +279,6 @@ class Repository:
             except FileNotFoundError:
                 pass  # another process swept or stored it meanwhile
         return removed
-
-
-def _sources_of(doc: Document) -> dict:
-    """A row's sources; on a row from before they were kept, every filled field counts as typed."""
-    if doc.sources is not None:
-        return dict(doc.sources)
-    return {name: "typed" for name in EDITABLE_FIELDS if getattr(doc, name) not in (None, ())}
 
 
 def _plain(value):

@@ -15,6 +15,7 @@ READER_VERSION = 1
 # Fields of a document the reader may fill; the rest of what it finds is kept as facts.
 FIELDS = ("title", "date", "office", "places", "court", "case_number", "doc_type", "parties")
 IMAGE_PREFIX = "image/"
+HTML = "text/html"
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,16 @@ def read_document(kind: str, mime: str, pages: Sequence[str], path: Path | None 
     if mime.startswith(IMAGE_PREFIX):
         found = _photo(photo if photo is not None else (read_photo(path) if path else None))
     elif kind == "release":
-        found = _release("\n".join(pages[:1]))
+        found = _release("\n".join(pages[:1]), headed=mime != HTML)
     elif kind in ("filing", "other") and pages:
         found = read_filing(pages)
     return Reading({k: v for k, (v, _) in found.items()}, {k: w for k, (_, w) in found.items()})
 
 
-def _release(text: str) -> dict[str, tuple[object, str]]:
+def _release(text: str, headed: bool) -> dict[str, tuple[object, str]]:
+    """``headed``: whether to read a headline (an HTML page's <title>, taken at intake, says it better)."""
     out: dict[str, tuple[object, str]] = {}
-    if title := headline(text):
+    if headed and (title := headline(text)):
         out["title"] = (title, "headline")
     date, place = dateline(text)
     if date:

@@ -115,3 +115,13 @@ def test_a_document_left_unread_by_a_crash_is_read_by_the_next_command(dossier, 
     ok(dossier("check"))
     filing = show(dossier, motion)
     assert (filing["date"], filing["court"]) == ("2019-06-07", "N.D. Cal.")
+
+
+def test_a_photo_follows_its_release_date_until_staff_type_one(dossier, corpus):
+    release, photo = add(dossier, corpus, "--date", "2018-06-19", "--attach", corpus / UNDATED_PHOTO)
+    ok(dossier("edit", release, "--date", "2018-06-20"))
+    assert show(dossier, photo)["date"] == "2018-06-20"
+    ok(dossier("edit", photo, "--date", "2018-06-01"))
+    ok(dossier("edit", release, "--date", "2018-07-01"))
+    picture = show(dossier, photo)
+    assert picture["date"] == "2018-06-01" and picture["sources"]["date"] == "typed"

@@ -22,7 +22,7 @@ from dossier.repository import AuditEntry, Document, Links, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, provenance, publishing, reading
+from . import adding, demo, editing, importing, maintenance, provenance, publishing, reading, suggesting
 from .adding import Added, Release
 from .settings import Config
 from .times import UTC
@@ -78,6 +78,11 @@ class Dossier:
         """A release typed rather than uploaded (kept as a .txt original), with its attachments."""
         return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release", release=release,
                           actor=actor)
+
+    def suggest(self, upload: Upload, attachment: bool = True, actor: Viewer = OPERATOR) -> dict:
+        """What a file says about itself (court, dates, case number...), read without storing it:
+        suggestions for the upload form."""
+        return suggesting.suggest(self, upload, attachment, actor)
 
     def precheck(self, upload: Upload | None, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()
                  ) -> tuple[list, list[str]]:

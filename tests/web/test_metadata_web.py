@@ -62,3 +62,25 @@ def test_filing_results_and_the_case_page(signed_in, services, corpus):
     assert "N.D. Cal." in results and "No. 3:17-cv-06932" in results and "28 pages" in results
     case = signed_in.get("/cases/3:17-cv-06932").get_data(as_text=True)
     assert "MICRON TECHNOLOGY, INC. v. UNITED MICROELECTRONICS CORPORATION" in case
+
+
+def test_a_chosen_file_is_read_without_being_stored(signed_in, services, corpus):
+    data = {"csrf_token": csrf(signed_in, "/upload"), "part": "attachment",
+            "file": (open(corpus / MOTION, "rb"), "motion.pdf")}
+    response = signed_in.post("/upload/read", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    read = response.get_json()
+    assert read["kind"] == "filing"
+    assert read["fields"]["date"] == "2019-06-07" and read["where"]["date"] == "e-filing stamp"
+    assert read["fields"]["court"] == "N.D. Cal."
+    assert list(services.repo.iter_documents()) == []                      # nothing stored
+    assert not any((services.repo.data_dir / "tmp").iterdir())             # nor left in tmp
+    photo = {"csrf_token": csrf(signed_in, "/upload"), "file": (open(corpus / PHOTO, "rb"), "IMG 2041.jpg")}
+    assert signed_in.post("/upload/read", data=photo, content_type="multipart/form-data").get_json()["fields"][
+        "date"] == "2008-07-31"
+
+
+def test_reading_a_file_needs_staff_and_a_csrf_token(client, corpus):
+    data = {"file": (open(corpus / MOTION, "rb"), "motion.pdf")}
+    assert client.post("/upload/read", data=data, content_type="multipart/form-data").status_code in (302, 303, 400,
+                                                                                                       401, 403)

@@ -29,6 +29,17 @@ MAX_NAME = 80
 LINES = 120         # the caption is in the first lines of the first page
 
 
+# A court of appeals prints its docket number on a line of its own under the caption: "No. 08-14991",
+# "Docket No. 08-6301-cv". Only a whole line counts: a number in a sentence is a cited case's.
+DOCKET_LINE = re.compile(r"^\s*(?:Docket\s+)?No\.\s*(\d{2}-\d{3,5}(?:-[a-z]{2,3})?)\s*$", re.M)
+DOCKET_LINES = 60
+
+
+def docket_number(text: str) -> str | None:
+    match = DOCKET_LINE.search("\n".join(text.splitlines()[:DOCKET_LINES]))
+    return match.group(1) if match else None
+
+
 def parties(text: str) -> str | None:
     lines = [ln.strip() for ln in text.splitlines()[:LINES * 3] if ln.strip()][:LINES]
     for i, line in enumerate(lines):

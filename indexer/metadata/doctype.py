@@ -27,6 +27,11 @@ _TITLE = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (pattern, _) in enume
 OWNER = re.compile(r"^(?:[A-Z][\w.,&-]*\s+){0,8}?[A-Z][\w.&-]*'S?\s+")
 # A circuit opinion names its author on the first page ("FAY, Circuit Judge:").
 AUTHOR = re.compile(r"^[A-Z][A-Za-z' .-]+, (?:Chief |Senior )?(?:Circuit|District) Judge[.:]", re.M)
+# An opinion says so without a title line: the Supreme Court's "(Slip Opinion)", a state court's
+# "Opinion of the Court", "delivered the opinion", or a court of appeals' argued case before a panel.
+OPINION = re.compile(r"^\s*\d*\s*\(Slip Opinion\)|^\s*Opinion of the Court\s*$|delivered the opinion of", re.M)
+ARGUED = re.compile(r"^\s*\(?Argued:?\s", re.M)
+PANEL = re.compile(r"^\s*Before:?\s", re.M)
 LETTER = re.compile(r"^\s*Dear (?:Mr|Ms|Mrs|Judge|Counsel|Clerk|Sir|Madam)\b", re.M)
 MAX_TITLE_LINE = 100
 UPPER_SHARE = 0.8
@@ -40,7 +45,7 @@ def doc_type(text: str) -> str | None:
             return kind
     if LETTER.search(text):
         return "letter"
-    if AUTHOR.search(text):
+    if AUTHOR.search(text) or OPINION.search(text) or (ARGUED.search(text) and PANEL.search(text)):
         return "opinion"
     return None
 

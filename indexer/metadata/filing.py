@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .caption import parties
+from .caption import docket_number, parties
 from .courts import court
 from .dates import WRITTEN, DAY_FIRST, written
 from .doctype import doc_type
@@ -35,6 +35,8 @@ def read_filing(pages: list[str]) -> dict[str, tuple[object, str]]:
             out["date"] = (stamp.filed, "e-filing stamp")
         if stamp.pages:
             out["stamp_pages"] = (stamp.pages, "e-filing stamp")
+    if "case_number" not in out and (number := docket_number(first)):
+        out["case_number"] = (number, "docket number under the caption")
     if "date" not in out and (date := filed_line(head)):
         out["date"] = (date, "filed date on the first page")
     for name, value in (("court", court(first)), ("parties", parties(first)), ("doc_type", doc_type(first))):

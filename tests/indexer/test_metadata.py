@@ -167,3 +167,23 @@ def test_photo_date_caption_orientation_and_no_gps(corpus):
 def test_broken_exif_reads_what_it_can_and_never_raises(corpus, name):
     reading = read_document("photo", "image/jpeg", [], corpus / "photos" / name)
     assert set(reading.values) <= {"date", "title", "caption", "orientation"}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("opinions/cl__11thCircuit-200814991.pdf", "08-14991"),
+    ("opinions/cl__2ndCircuit-08-6301-cv_opn.pdf", "08-6301-cv"),
+    ("opinions/cl__7thCircuit-UZ1FFY4T.pdf", "08-2110"),
+])
+def test_an_opinion_without_a_stamp_gives_the_docket_number_under_its_caption(corpus, name, expected):
+    assert read_document("filing", "application/pdf", pages(corpus, name)).values["case_number"] == expected
+
+
+def test_a_number_in_a_sentence_is_no_docket_number():
+    from dossier.indexer.metadata.caption import docket_number
+    assert docket_number("the First Circuit's decision in United States v. Qin, No. 21-1832, __F.4th__") is None
+
+
+@pytest.mark.parametrize("name", ["opinions/cl__opinion_pdf_text_based.pdf",      # (Slip Opinion); delivered the opinion
+                                  "opinions/cl__Diaz_v._Create_and_Construct__LLC_Appeals_Board_Opinion.pdf"])
+def test_an_opinion_that_says_so_without_a_title_line(corpus, name):
+    assert doc_type(pages(corpus, name)[0]) == "opinion"

@@ -25,6 +25,7 @@ def metadata_options(func):
         click.option("--place", "places", multiple=True), click.option("--court"),
         click.option("--case-number", "--case_number", "case_number"),
         click.option("--doc-type", "--doc_type", "doc_type", help="complaint, motion, brief, order, letter, ..."),
+        click.option("--parties", help='As the caption names them: "Jinhua v. Micron".'),
     ]
     for option in reversed(options):
         func = option(func)

@@ -42,6 +42,8 @@ def document(record: dict) -> str:
             continue
         if key == "text_pages":
             value = text_sources(value)
+        if key == "sources":
+            value = ", ".join(f"{name} ({source})" for name, source in value.items()) if value else None
         elif key == "redaction_findings" and value:
             value = "; ".join(f"page {f['page']}: {f['text']}" for f in value) + " (text under black boxes)"
         elif isinstance(value, list):

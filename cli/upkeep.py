@@ -21,6 +21,19 @@ def reindex(app: Dossier):
 
 
 @cli.command()
+@click.option("--refresh", is_flag=True, help="Read again what an older reader read (and what was never read).")
+@click.option("--all", "everything", is_flag=True, help="Read every document again.")
+@with_dossier
+def metadata(app: Dossier, refresh, everything):
+    """Read what documents say about themselves again: dates, courts, case numbers, parties,
+    types, headlines. What staff typed is never changed."""
+    if not (refresh or everything):
+        raise click.UsageError("say --refresh (what an older reader read) or --all")
+    count = app.refresh_metadata(everything)
+    click.echo(f"{count} document(s) changed", err=True)
+
+
+@cli.command()
 @with_dossier
 def merge(app: Dossier):
     """Merge the index's segments by size (after a large import: faster searches)."""

@@ -17,8 +17,9 @@ from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
-from . import ocr
+from . import ocr, provenance
 from .errors import Invalid, Refused
+from .provenance import typed_sources
 from .times import iso
 from .visibility import OPERATOR, Viewer
 
@@ -106,6 +107,7 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
+    app.indexer.index_ids(provenance.read_new(app, [s.document.id for s in stored if s.created]))
     if languages:
         app.repo.set_ocr_languages([s.document.id for s in stored if s.created], languages)
     app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background
@@ -148,7 +150,8 @@ def store_unit(repo: Repository, intake: Intake, upload: Upload, attachments: Se
         findings = [None] * len(prepared)
         if review is not None:
             findings, publication = review(prepared)
-        stored = repo.store_together([NewDocument(p.meta, p.spooled, f) for p, f in zip(prepared, findings)], links,
+        stored = repo.store_together([NewDocument(p.meta, p.spooled, f, typed_sources(p.given))
+                                      for p, f in zip(prepared, findings)], links,
                                      publication, audit)
     finally:
         intake.discard(prepared)

@@ -22,7 +22,7 @@ from dossier.repository import AuditEntry, Document, Links, PageSource, Problem,
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, ocr, publishing, reading
+from . import adding, demo, editing, importing, maintenance, ocr, provenance, publishing, reading, suggesting
 from .adding import Added, Release
 from .queue import TaskQueue
 from .settings import Config
@@ -102,6 +102,11 @@ class Dossier:
         return adding.add(self, typed(text, meta), attachments, attach_ids, first_kind="release", release=release,
                           ocr_languages=ocr_languages, actor=actor)
 
+    def suggest(self, upload: Upload, attachment: bool = True, actor: Viewer = OPERATOR) -> dict:
+        """What a file says about itself (court, dates, case number...), read without storing it:
+        suggestions for the upload form."""
+        return suggesting.suggest(self, upload, attachment, actor)
+
     def precheck(self, upload: Upload | None, attachments: Sequence[Upload] = (), attach_ids: Sequence[str] = ()
                  ) -> tuple[list, list[str]]:
         """What is wrong with a submission before its files are read, every part at once:
@@ -109,7 +114,10 @@ class Dossier:
         return adding.precheck(self.repo, [upload, *attachments], attach_ids)
 
     def import_entries(self, entries: Iterable[Entry | Skip], progress: Progress | None = None) -> Report:
-        report = importing.run_import(self.intake, entries, on_batch=self.indexer.index_ids, progress=progress)
+        stored: list[str] = []
+        report = importing.run_import(self.intake, entries, progress=progress,
+                                      on_batch=lambda ids: self.indexer.index_ids(provenance.noting(ids, stored)))
+        self.indexer.index_ids(provenance.read_new(self, stored))
         self.queue.enqueue(ocr.examine(self))
         return report
 
@@ -200,7 +208,13 @@ class Dossier:
 
     # ---- keeping it whole ----------------------------------------------------------
     def reindex(self, progress: Progress | None = None) -> int:
+        """Read again what an older reader read (never what staff typed), then rebuild the index."""
         return maintenance.reindex(self, progress)
+
+    def refresh_metadata(self, everything: bool = False, progress: Progress | None = None) -> int:
+        """What documents say about themselves, read again (all of them, or those an older
+        reader read); typed values are never touched. How many documents changed."""
+        return provenance.refresh(self, everything, progress)
 
     def merge(self) -> None:
         self.index.merge()

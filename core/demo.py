@@ -22,7 +22,6 @@ DEMO_DATA = Path(__file__).parent / "demo_data"
 # Text under black boxes that can still be extracted: test fixtures, never demo data.
 NOT_FOR_DEMO = {"xray__rectangles_yes.pdf", "xray__bad_cross_hatched_redactions.pdf"}
 CASE_NUMBER = re.compile(r"\b(\d:\d{2}-[a-z]{2,4}-\d{3,6}(?:-[A-Z]{2,4})*)")
-STAMP = re.compile(r"\bCase:? ?(\d:\d{2}-[a-z]{2,4}-\d{3,6})")
 # The court, where the corpus note names it at its start ("9th Cir. No. 20-16276 motion to stay").
 COURT = re.compile(r"^(U\.S\. Supreme Court|U\.S\. Tax Court|\d+(?:st|nd|rd|th|d) Cir\.|D\.C\. Cir\.|Fed\. Cir\."
                    r"|[CNSEW]\.D\. [A-Z][a-z]+\.|S\.D\.N\.Y\.|SDNY|D\. [A-Z][a-z]+\.|D\.N\.J\.|N\.C\. Supreme Court"
@@ -35,9 +34,9 @@ def load(app: "Dossier", progress=None) -> Report:
     if corpus:
         entries += list(release_entries(corpus)) + list(filing_entries(corpus))
     entries = [Entry(number, entry.upload, entry.attachments) for number, entry in enumerate(entries, start=1)]
-    report = app.import_entries(entries, progress)
-    add_case_numbers_from_stamps(app)
-    return report
+    # What each filing says of itself (its stamp's case number and date, its caption's court...)
+    # is read as it is imported: see core/provenance.py.
+    return app.import_entries(entries, progress)
 
 
 def count(corpus: Path | None = None) -> int:
@@ -45,22 +44,6 @@ def count(corpus: Path | None = None) -> int:
     corpus = corpus or corpus_dir()
     extra = len(list(release_entries(corpus))) + len(list(filing_entries(corpus))) if corpus else 0
     return 1 + extra
-
-
-def add_case_numbers_from_stamps(app: "Dossier") -> None:
-    """Filings without a case number get the one their court's e-filing stamp prints on page 1.
-
-    That is what the filing itself says, so documents of one case meet in the case facet.
-    """
-    changed = []
-    for doc in app.repo.iter_documents():
-        if doc.kind != "filing" or doc.case_number or not doc.page_count:
-            continue
-        first_page = (app.repo.pages(doc.id) or [""])[0]
-        if match := STAMP.search(first_page):
-            app.repo.update(doc.id, {"case_number": match.group(1)})
-            changed.append(doc.id)
-    app.indexer.index_ids(changed)
 
 
 def seed_entries() -> Iterator[Entry]:

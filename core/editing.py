@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from dossier.repository import EDITABLE_FIELDS, Audit, Document
 
+from . import provenance
 from .errors import Invalid
 from .times import iso
 from .visibility import Viewer
@@ -25,7 +26,10 @@ def update(app: "Dossier", doc_id: str, changes: Mapping, actor: Viewer) -> Docu
         raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}.", field=min(unknown))
     app.repo.update(doc_id, changes, _audit(app, actor))
     app.indexer.index_ids([doc_id])
-    return app.repo.get(doc_id, include_deleted=True)
+    doc = app.repo.get(doc_id, include_deleted=True)
+    if doc.kind == "release" and "date" in changes:
+        provenance.follow_release(app, doc_id)
+    return doc
 
 
 def link(app: "Dossier", doc_id: str, other_id: str, link_type: str, actor: Viewer) -> bool:

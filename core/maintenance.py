@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable
 from dossier.repository import Problem
 
 from .ocr import STUCK_AFTER, examine, stuck
+from . import provenance
 from .publishing import publish_due
 
 if TYPE_CHECKING:
@@ -14,17 +15,20 @@ if TYPE_CHECKING:
 
 def catch_up(app: "Dossier") -> None:
     """What every command and every server start does first: index what a crash left
-    unindexed, or rebuild an index that had to be recreated (damaged, or another schema);
-    then publish what is due (a release scheduled while nothing ran goes out now)."""
+    unindexed, or rebuild an index that had to be recreated (damaged, or another schema); read
+    what the metadata reader has not read (a crash came between, or rows from before it); then
+    publish what is due (a release scheduled while nothing ran goes out now)."""
     if app.index.needs_rebuild:
         app.indexer.reindex()
     else:
         app.indexer.catch_up()
+    app.indexer.index_ids(provenance.read_new(app, app.repo.unread_ids()))
     app.queue.enqueue(examine(app))       # what was stored while no OCR rule ran (an older Dossier)
     publish_due(app)
 
 
 def reindex(app: "Dossier", progress: Callable[[int], None] | None = None) -> int:
+    provenance.refresh(app, index=False)
     return app.indexer.reindex(progress)
 
 

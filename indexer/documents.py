@@ -72,7 +72,7 @@ def whoosh_documents(doc: Document, pages: tuple[str, ...]) -> list[dict]:
     else:
         text = body = "\n\n".join(pages).strip()
     language = language_of(doc.title, body)
-    meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type,
+    meta = "\n".join(v for v in (doc.office, doc.court, doc.case_number, doc.doc_type, doc.parties,
                                  *doc.topics, *doc.people, *doc.places) if v)
     fields: dict = {
         "type": DOC,

@@ -10,6 +10,9 @@ from .schema import marking_analyzers
 from .search import Hit
 
 
+FILING_FIELDS = ("court", "case_number", "doc_type")   # what a filing result shows beside its title
+
+
 class HitBuilder:
     def __init__(self, searcher, user: UserQuery | None):
         self.searcher = searcher
@@ -32,7 +35,10 @@ class HitBuilder:
                 snip = snippet(text, terms, analyzer)
             hits.append(Hit(id=fields["id"], kind=fields.get("kind", ""), title=fields.get("title", ""),
                             date=fields.get("date"), office=fields.get("office"), snippet=snip,
-                            pages=pages, state=fields.get("state", "published"), publish_at=fields.get("publish_at")))
+                            pages=pages, state=fields.get("state", "published"), publish_at=fields.get("publish_at"),
+                            page_count=fields.get("page_count"),
+                            **({name: fields.get(name) for name in FILING_FIELDS} if fields.get("kind") == "filing"
+                               else {})))
         return hits
 
     def _pages(self, docnum: int, page_starts) -> tuple[tuple[int, ...], int | None]:

@@ -19,7 +19,7 @@ from whoosh.support.charset import accent_map
 
 from .paged import PagedTextField
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 FACETS = ("kind", "year", "office", "topic", "court", "case_number", "doc_type", "person", "place", "language")
 MULTI_VALUED_FACETS = frozenset({"topic", "person", "place"})
@@ -184,9 +184,10 @@ class CaseNumberField(FacetField):
 
 def build_schema() -> fields.Schema:
     facet_fields = {name: FacetField() for name in FACETS}
-    facet_fields["case_number"] = CaseNumberField()
-    facet_fields["kind"] = FacetField(stored=True)
-    facet_fields["office"] = FacetField(stored=True)
+    # Stored: what a result shows (a filing's court, case number and type with its title).
+    for name in ("kind", "office", "court", "doc_type"):
+        facet_fields[name] = FacetField(stored=True)
+    facet_fields["case_number"] = CaseNumberField(stored=True)
     text = dict(analyzer=text_analyzer(), multitoken_query="phrase")
     return fields.Schema(
         type=fields.ID(),

@@ -82,10 +82,19 @@ class Hit:
     pages: tuple[int, ...]            # 1-based PDF pages the query matches
     state: str = "published"          # draft, scheduled: only in staff searches
     publish_at: str | None = None
+    # Filings: what a result list shows of them.
+    court: str | None = None
+    case_number: str | None = None
+    doc_type: str | None = None
+    page_count: int | None = None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "date": self.date,
-                "office": self.office, "snippet": self.snippet, "pages": list(self.pages), "state": self.state}
+        out = {"id": self.id, "kind": self.kind, "title": self.title, "date": self.date,
+               "office": self.office, "snippet": self.snippet, "pages": list(self.pages), "state": self.state}
+        if self.kind == "filing":
+            out.update(court=self.court, case_number=self.case_number, doc_type=self.doc_type,
+                       page_count=self.page_count)
+        return out
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,19 @@ def row_to_document(row: sqlite3.Row) -> Document:
     findings = values.get("redaction_findings")
     values["redaction_findings"] = None if findings is None else tuple(
         (int(f["page"]), valid_text(str(f["text"]))) for f in _json_list(findings) if isinstance(f, dict))
+    values["sources"] = _json_object(values.get("sources"))
+    values["reading"] = _json_object(values.get("reading"))
     return Document(**values)
+
+
+def _json_object(value: str | None) -> dict | None:
+    if value is None:
+        return None
+    try:
+        item = json.loads(value)
+    except ValueError:
+        return {}
+    return item if isinstance(item, dict) else {}
 
 
 def _json_list(value: str) -> list:
@@ -134,6 +146,13 @@ class Catalog:
         if cur.rowcount == 0:
             raise NotFound(doc_id)
 
+    def set_provenance(self, doc_id: str, sources: dict | None = None, reading: dict | None = None) -> None:
+        """Where each field came from, and what the reader found (each left as it is when None)."""
+        if sources is not None:
+            self.conn.execute("UPDATE documents SET sources = ? WHERE id = ?", (json.dumps(sources), doc_id))
+        if reading is not None:
+            self.conn.execute("UPDATE documents SET reading = ? WHERE id = ?", (json.dumps(reading), doc_id))
+
     def set_deleted(self, doc_id: str, deleted: bool) -> None:
         cur = self.conn.execute("UPDATE documents SET deleted_at = ?, indexed = 0, index_error = NULL WHERE id = ?",
                                 (now() if deleted else None, doc_id))
@@ -155,6 +174,12 @@ class Catalog:
         """Rows the index lacks, but those that failed to index (until they change)."""
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE indexed = 0 AND index_error IS NULL ORDER BY added_at, id")]
+
+    def unread_ids(self) -> list[str]:
+        """Rows with text the metadata reader has not read (a crash came between, or they are
+        older than the reader)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE reading IS NULL AND text_status IS NOT NULL ORDER BY added_at, id")]
 
     def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
         self.conn.executemany("UPDATE documents SET indexed = ?, index_error = NULL WHERE id = ?",

@@ -112,6 +112,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE documents ADD COLUMN ocr_lease TEXT;
     CREATE INDEX documents_ocr_pending ON documents (ocr_queued_at) WHERE text_status = 'ocr_pending';
     """,
+    # What documents say about themselves. parties: "X v. Y" from a filing's caption. sources:
+    # JSON {field: "typed" | "document" | "inherited"}; NULL on rows stored before, whose every
+    # filled field counts as typed. reading: JSON of what the reader found ({version, values,
+    # where}), NULL until read.
+    """
+    ALTER TABLE documents ADD COLUMN parties TEXT;
+    ALTER TABLE documents ADD COLUMN sources TEXT;
+    ALTER TABLE documents ADD COLUMN reading TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

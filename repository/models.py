@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
 
 KINDS = ("release", "filing", "photo", "other")
 LINK_TYPES = ("attachment", "related")
@@ -23,8 +24,11 @@ INTERNAL_FIELDS = ("deleted", "indexed", "index_error", "ocr_queued_at", "ocr_ow
 # Metadata a person (or a manifest) may set; the rest is derived from the file.
 EDITABLE_FIELDS = (
     "kind", "title", "date", "office", "topics", "people", "places",
-    "court", "case_number", "doc_type",
+    "court", "case_number", "doc_type", "parties",
 )
+# Where a field's value came from: typed by staff (always wins), read from the document itself,
+# or inherited (a photo with no date of its own takes its release's).
+SOURCES = ("typed", "document", "inherited")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,22 @@ class Document:
     ocr_queued_at: str | None = None
     ocr_owner: str | None = None
     ocr_lease: str | None = None
+    parties: str | None = None       # "Jinhua v. Micron"
+    # field -> where its value came from (SOURCES); None for rows stored before sources were kept.
+    sources: Mapping[str, str] | None = None
+    # What the metadata reader found: {"version", "values", "where"}; None until read.
+    reading: Mapping | None = None
+
+    def provenance(self) -> dict[str, str]:
+        """field -> where its value came from. On rows from before sources were kept, every
+        filled field counts as typed: nothing staff may have typed is ever overwritten."""
+        if self.sources is not None:
+            return dict(self.sources)
+        return {name: "typed" for name in EDITABLE_FIELDS if getattr(self, name) not in (None, ())}
+
+    def typed(self, name: str) -> bool:
+        """Whether staff set this field: never overwritten by what is read."""
+        return self.provenance().get(name) == "typed"
 
     @property
     def public(self) -> bool:
@@ -79,6 +99,8 @@ class Document:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in INTERNAL_FIELDS}
         for name in LIST_FIELDS:
             out[name] = list(out[name])
+        out["sources"] = dict(self.sources or {})
+        out.pop("reading")
         if self.redaction_findings is not None:
             out["redaction_findings"] = [{"page": page, "text": text} for page, text in self.redaction_findings]
         return out

@@ -107,6 +107,20 @@ class Repository:
 
     # -- changing --------------------------------------------------------------
     def update(self, doc_id: str, raw_changes: Mapping, audit: Audit | None = None) -> Document:
+        """Staff's changes: each field whose value they change is typed from now on, never
+        overwritten by what is read (a form sends every field; those left as read stay read)."""
+        def sourced(old: Document, changes: dict) -> dict:
+            changed = {name: "typed" for name, value in changes.items() if getattr(old, name) != value}
+            return {**old.provenance(), **changed}
+        return self._change(doc_id, raw_changes, audit, sourced, None)
+
+    def apply_reading(self, doc_id: str, raw_changes: Mapping, sources: Mapping[str, str], reading: Mapping,
+                      audit: Audit | None = None) -> Document:
+        """What the reader found, applied: the fields it fills, where every field now comes from
+        (``sources`` replaces the row's), and all it read."""
+        return self._change(doc_id, raw_changes, audit, lambda old, changes: dict(sources), dict(reading))
+
+    def _change(self, doc_id: str, raw_changes: Mapping, audit: Audit | None, sourced, reading) -> Document:
         changes = clean_metadata(raw_changes, partial=True)
         for required in ("kind", "title"):
             if required in changes and not changes[required]:
@@ -115,6 +129,7 @@ class Repository:
             catalog = Catalog(conn)
             old = catalog.get(doc_id, include_deleted=True)
             catalog.update(doc_id, changes)
+            catalog.set_provenance(doc_id, sourced(old, changes), reading)
             before = {k: _plain(getattr(old, k)) for k in changes if getattr(old, k) != changes[k]}
             if before:
                 log(conn, audit, "update", doc_id, before, {k: _plain(changes[k]) for k in before})
@@ -256,6 +271,9 @@ class Repository:
         return ocr.words(self.catalog.conn, doc_id, page_no)
 
     # -- indexing state --------------------------------------------------------
+    def unread_ids(self) -> list[str]:
+        return self.catalog.unread_ids()
+
     def unindexed_ids(self) -> list[str]:
         return self.catalog.unindexed_ids()
 

@@ -39,6 +39,8 @@ class NewDocument:
     spooled: "SpooledFile"
     # What the redaction check found, ((page, text), ...); None: not checked (not a PDF).
     redaction_findings: Sequence[tuple[int, str]] | None = None
+    # field -> where its value came from ("typed" for what the part came with).
+    sources: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ def store_together(repo: "Repository", documents: Sequence[NewDocument], links: 
             repo.originals.put(doc.spooled.path, doc.spooled.sha256)
         with transaction(repo.catalog.conn) as conn:
             catalog = Catalog(conn)
-            stored = [_insert(catalog, meta, doc.spooled, publication) for meta, doc in zip(metas, documents)]
+            stored = [_insert(catalog, dict(meta, sources=json.dumps(dict(doc.sources or {}))), doc.spooled, publication)
+                      for meta, doc in zip(metas, documents)]
             ids = [d.id for d, _ in stored]
             if publication.state == "published":
                 held_back = [d.id for d, created in stored if not created and d.state in ("draft", "scheduled")]

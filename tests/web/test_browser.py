@@ -174,3 +174,23 @@ def test_mobile_layout(server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "search-mobile")
     context.close()
+
+
+def test_a_chosen_filing_fills_the_details_left_empty(server, page):
+    corpus = ROOT.parent / "shared" / "corpus"
+    motion = Path(os.environ.get("DOSSIER_CORPUS", corpus)) / "pdf/filings/xray__gov.uscourts.cand.320086.220.3.pdf"
+    if not motion.exists():
+        pytest.skip("../shared/corpus is not beside this checkout (set DOSSIER_CORPUS to point at it)")
+    page.goto(server + "/signin")
+    page.get_by_label("User name").fill("press")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server + "/upload")
+    page.locator("#att-0-court").fill("N.D. Cal. (San Francisco)")          # typed: kept
+    page.locator("#att-0-file").set_input_files(str(motion))
+    page.locator("#att-0-date-read").wait_for()          # the note the page adds beside what it read (no eval: CSP)
+    assert page.locator("#att-0-date").input_value() == "2019-06-07"
+    assert page.locator("#att-0-case_number").input_value() == "3:17-cv-06932"
+    assert page.locator("#att-0-court").input_value() == "N.D. Cal. (San Francisco)"
+    assert "Read from the document (e-filing stamp)" in page.content()
+    shot(page, "upload-read")

@@ -105,13 +105,58 @@
       });
       copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
       copy.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
-      copy.querySelectorAll(".usa-error-message").forEach(function (el) { el.remove(); });
+      copy.querySelectorAll(".usa-error-message, .read-hint").forEach(function (el) { el.remove(); });
+      copy.querySelectorAll("[data-suggested]").forEach(function (el) { el.removeAttribute("data-suggested"); });
       copy.querySelectorAll(".usa-form-group--error").forEach(function (el) { el.classList.remove("usa-form-group--error"); });
       copy.querySelector("[data-attachment-number]").textContent = String(index + 1);
       last.after(copy);
       copy.querySelectorAll(".drop-zone").forEach(enableDropZone);
       count.value = String(index + 1);
       copy.querySelector("input[type=file]").focus();
+    });
+  }
+
+  // A chosen file is read at once (nothing is stored): what it says about itself fills the
+  // details left empty, marked as read. A suggestion left as it was is sent empty, so the
+  // server reads it again and records it as read from the document, not as typed.
+  var uploadForm = document.querySelector("form[data-read-url]");
+  if (uploadForm && window.fetch && window.FormData) {
+    uploadForm.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.type !== "file" || !input.files || !input.files.length) { return; }
+      var match = /^(att-\d+-)file$/.exec(input.name);
+      var prefix = match ? match[1] : "";
+      if (!match && input.name !== "release_file") { return; }
+      var data = new FormData();
+      data.append("file", input.files[0]);
+      data.append("part", match ? "attachment" : "release");
+      data.append("csrf_token", uploadForm.querySelector("input[name=csrf_token]").value);
+      fetch(uploadForm.getAttribute("data-read-url"), {method: "POST", body: data, credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (read) { if (read) { suggest(prefix, read); } })
+        .catch(function () {});
+    });
+    uploadForm.addEventListener("submit", function () {
+      uploadForm.querySelectorAll("[data-suggested]").forEach(function (field) {
+        if (field.value === field.getAttribute("data-suggested")) { field.value = ""; }
+      });
+    });
+  }
+
+  function suggest(prefix, read) {
+    Object.keys(read.fields).forEach(function (name) {
+      var field = uploadForm.querySelector("[name='" + prefix + name + "']");
+      var value = read.fields[name];
+      if (!field || field.value || field.tagName === "SELECT") { return; }
+      field.value = Array.isArray(value) ? value.join("\n") : String(value);
+      field.setAttribute("data-suggested", field.value);
+      var note = document.createElement("div");
+      note.className = "usa-hint read-hint";
+      note.id = field.id + "-read";
+      note.setAttribute("role", "status");
+      note.textContent = "Read from the document (" + read.where[name] + "): check it, or change it.";
+      field.parentNode.insertBefore(note, field);
+      field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + note.id).trim());
     });
   }
 })();

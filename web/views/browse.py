@@ -36,6 +36,17 @@ def releases_for(hits) -> list:
     return sorted(releases.values(), key=lambda d: d.date or "", reverse=True)
 
 
+def captions_for(hits) -> list[tuple[str, str | None]]:
+    """The case's captions as its filings print them: (parties, court), each once."""
+    captions = {}
+    for hit in hits:
+        if hit.kind == "filing":
+            doc = dossier().document(hit.id, viewer())
+            if doc.parties:
+                captions.setdefault(doc.parties, doc.court)
+    return list(captions.items())
+
+
 @bp.route("/cases")
 def case_query():
     number = request.args.get("number", "")
@@ -46,7 +57,9 @@ def case_query():
 def case(case_number: str, route_args: dict | None = None):
     result, _ = run_search(MultiDict({"case_number": case_number, "per_page": "100", "sort": "newest"}))
     releases = releases_for(result.hits) if result else []
+    captions = captions_for(result.hits) if result else []
     return listing("case_number", case_number, f"Case {case_number}", "case.html", releases=releases,
+                   captions=captions,
                    route_args=route_args or request.view_args)
 
 

@@ -7,8 +7,8 @@ from werkzeug.datastructures import MultiDict
 
 from dossier.core import LIST_FIELDS
 
-TEXT_FIELDS = ("kind", "title", "date", "office", "court", "case_number", "doc_type")
-ATTACHMENT_FIELDS = ("kind", "title", "date", "court", "case_number", "doc_type")
+TEXT_FIELDS = ("kind", "title", "date", "office", "court", "case_number", "doc_type", "parties")
+ATTACHMENT_FIELDS = ("kind", "title", "date", "court", "case_number", "doc_type", "parties")
 
 
 def lines(value: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
 from dossier.core import Forbidden, Invalid, NotFound, Refused, Release, Upload, parse_time
@@ -141,3 +141,20 @@ def upload():
         flash(f"Stored “{added.main.document.title}” with {len(added.attachments)} attachment(s). "
               + STORED_AS[added.main.document.state], "success")
     return redirect(url_for("documents.show", doc_id=added.main.document.id), 303)
+
+
+@bp.route("/upload/read", methods=["POST"])
+@login_required
+def read_file():
+    """What one chosen file says about itself, as JSON, for the form to pre-fill what is empty."""
+    file = request.files.get("file")
+    if not chosen(file):
+        return jsonify({"error": "Choose a file."}), 400
+    try:
+        suggested = dossier().suggest(Upload(file.stream, file.filename, {}), request.form.get("part") != "release",
+                                      actor=viewer())
+    except Refused as exc:
+        return jsonify({"error": exc.message, "code": exc.code}), REFUSED_STATUS.get(exc.code, 400)
+    except Forbidden as exc:
+        return jsonify({"error": exc.message}), 403
+    return jsonify(suggested)

@@ -19,7 +19,7 @@ from dossier.indexer.extract.ocr import Recognised
 from dossier.indexer.ocr_pages import IMAGE_MIMES, pages_to_recognise
 from dossier.repository import NotFound
 
-from . import settings
+from . import provenance, settings
 from .errors import Invalid
 from .times import iso
 
@@ -83,6 +83,7 @@ def recognise(app: "Dossier", doc_id: str, languages: str | None = None) -> bool
         _claim(app, doc_id)                       # renew the lease, page by page
     app.repo.finish_ocr(doc_id)
     app.indexer.index_ids([doc_id])
+    provenance.reread(app, [doc_id])              # what the recognised text says (dates, court...)
     return True
 
 

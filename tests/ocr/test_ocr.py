@@ -113,3 +113,17 @@ def test_the_languages_asked_for_at_upload_are_kept_and_checked(dossier, tmp_pat
     assert show(dossier, doc_id)["ocr_languages"] == "spa"
     ok(dossier("ocr", doc_id))
     assert search(dossier, '"audiencia será"')["total"] == 1
+
+
+def test_what_a_scan_says_about_itself_is_read_once_it_is_recognised(dossier, tmp_path: Path):
+    stamp = "Case 1:18-cv-00428-RB Document 12 Filed 06/18/18 Page {} of 2"
+    scan = make_scan_pdf(tmp_path / "scan.pdf", [
+        stamp.format(1) + "\nUNITED STATES DISTRICT COURT\nFOR THE DISTRICT OF NEW MEXICO\nORDER",
+        stamp.format(2) + "\nThe motion is granted.",
+    ])
+    [doc_id] = ok(dossier("add", scan, "--kind", "filing")).stdout.split()
+    assert show(dossier, doc_id)["date"] is None            # nothing to read before OCR
+    ok(dossier("ocr", doc_id))
+    shown = show(dossier, doc_id)
+    assert shown["date"] == "2018-06-18" and shown["case_number"].startswith("1:18-cv-00428")
+    assert shown["sources"]["date"] == "document"

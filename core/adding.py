@@ -107,7 +107,9 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
-    app.indexer.index_ids(provenance.read_new(app, [s.document.id for s in stored if s.created]))
+    changed = provenance.read_new(app, [s.document.id for s in stored if s.created])
+    if changed:
+        app.indexer.index_ids(changed)
     if languages:
         app.repo.set_ocr_languages([s.document.id for s in stored if s.created], languages)
     app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background

@@ -117,7 +117,9 @@ class Dossier:
         stored: list[str] = []
         report = importing.run_import(self.intake, entries, progress=progress,
                                       on_batch=lambda ids: self.indexer.index_ids(provenance.noting(ids, stored)))
-        self.indexer.index_ids(provenance.read_new(self, stored))
+        changed = provenance.read_new(self, stored)
+        if changed:
+            self.indexer.index_ids(changed)
         self.queue.enqueue(ocr.examine(self))
         return report
 

@@ -1,6 +1,7 @@
 """Keeping the derived data (the index) in step with the repository, and checking both."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Callable
 
 from dossier.repository import Problem
@@ -8,9 +9,13 @@ from dossier.repository import Problem
 from .ocr import STUCK_AFTER, examine, stuck
 from . import provenance
 from .publishing import publish_due
+from .times import iso
 
 if TYPE_CHECKING:
     from .app import Dossier
+
+
+UNREAD_GRACE = dt.timedelta(minutes=2)
 
 
 def catch_up(app: "Dossier") -> None:
@@ -22,7 +27,11 @@ def catch_up(app: "Dossier") -> None:
         app.indexer.reindex()
     else:
         app.indexer.catch_up()
-    app.indexer.index_ids(provenance.read_new(app, app.repo.unread_ids()))
+    # Rows another process is adding right now are read by it: reading them here too could mark
+    # its acknowledged upload unindexed for a moment (and a kill then would leave it so).
+    unread = app.repo.unread_ids(added_before=iso(app.now() - UNREAD_GRACE))
+    if unread:                          # most starts: nothing a crash left unread
+        app.indexer.index_ids(provenance.read_new(app, unread))
     app.queue.enqueue(examine(app))       # what was stored while no OCR rule ran (an older Dossier)
     publish_due(app)
 

@@ -279,7 +279,10 @@ class _Run:
 
     def _store_texts(self) -> None:
         texts, self.texts = self.texts, []
-        self.indexer.repo.set_texts(texts)
+        # only_new: a start's catch-up may extract a row that the process adding it extracts and
+        # indexes meanwhile; the second must not replace the first's text (OCR pages included)
+        # nor mark its acknowledged row unindexed.
+        self.indexer.repo.set_texts(texts, only_new=True)
 
     def _commit(self) -> None:
         self._store_texts()               # the texts first: a row is never marked indexed without its text

@@ -175,11 +175,12 @@ class Catalog:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE indexed = 0 AND index_error IS NULL ORDER BY added_at, id")]
 
-    def unread_ids(self) -> list[str]:
+    def unread_ids(self, added_before: str | None = None) -> list[str]:
         """Rows with text the metadata reader has not read (a crash came between, or they are
-        older than the reader)."""
+        older than the reader); ``added_before``: only rows added before then (ISO 8601, UTC)."""
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM documents WHERE reading IS NULL AND text_status IS NOT NULL ORDER BY added_at, id")]
+            "SELECT id FROM documents WHERE reading IS NULL AND text_status IS NOT NULL AND added_at < ? "
+            "ORDER BY added_at, id", (added_before or "9999",))]
 
     def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
         self.conn.executemany("UPDATE documents SET indexed = ?, index_error = NULL WHERE id = ?",
@@ -217,10 +218,15 @@ class Catalog:
                  page_count: int | None, engines: Sequence[str | None] = ()) -> None:
         self.set_texts([(doc_id, pages, status, error, page_count, engines)])
 
-    def set_texts(self, items: Iterable[tuple]) -> None:
+    def set_texts(self, items: Iterable[tuple], only_new: bool = False) -> None:
         """``set_text`` for many documents (caller holds one transaction): items are
         (doc_id, pages, status, error, page_count[, engines]), engines one a page or ()."""
         items = list({item[0]: item for item in items}.values())   # the last item of an id wins
+        if only_new and items:
+            waiting = {r[0] for r in self.conn.execute(
+                f"SELECT id FROM documents WHERE text_status IS NULL AND id IN ({','.join('?' * len(items))})",
+                [i[0] for i in items])}
+            items = [item for item in items if item[0] in waiting]
         if not items:
             return
         self.conn.executemany("DELETE FROM pages WHERE document_id = ?", [(i[0],) for i in items])

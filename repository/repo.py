@@ -141,15 +141,16 @@ class Repository:
             Catalog(conn).set_text(doc_id, pages, status=status, error=error, page_count=page_count,
                                    engines=engines)
 
-    def set_texts(self, items: Iterable[tuple]) -> None:
+    def set_texts(self, items: Iterable[tuple], only_new: bool = False) -> None:
         """``set_text`` for many documents in ONE transaction (one commit, one WAL
         fsync): items are (doc_id, pages, status, error, page_count[, engines]). All or none
-        are stored; a later item for the same id wins."""
+        are stored; a later item for the same id wins. ``only_new``: only for rows still without
+        text (another process that extracted the same row meanwhile keeps what it stored)."""
         items = list(items)
         if not items:
             return
         with transaction(self.catalog.conn) as conn:
-            Catalog(conn).set_texts(items)
+            Catalog(conn).set_texts(items, only_new)
 
     def link(self, source_id: str, target_id: str, link_type: str = "related", audit: Audit | None = None) -> bool:
         with transaction(self.catalog.conn) as conn:
@@ -271,8 +272,8 @@ class Repository:
         return ocr.words(self.catalog.conn, doc_id, page_no)
 
     # -- indexing state --------------------------------------------------------
-    def unread_ids(self) -> list[str]:
-        return self.catalog.unread_ids()
+    def unread_ids(self, added_before: str | None = None) -> list[str]:
+        return self.catalog.unread_ids(added_before)
 
     def unindexed_ids(self) -> list[str]:
         return self.catalog.unindexed_ids()

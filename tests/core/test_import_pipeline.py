@@ -68,7 +68,7 @@ def test_texts_of_a_batch_are_stored_in_one_transaction(services, tmp_path, monk
     repo, index, indexer, intake = services
     calls = []
     real = Repository.set_texts
-    monkeypatch.setattr(Repository, "set_texts", lambda self, items: calls.append(len(list(items))) or real(self, items))
+    monkeypatch.setattr(Repository, "set_texts", lambda self, items, **kw: calls.append(len(list(items))) or real(self, items, **kw))
     monkeypatch.setattr(Repository, "set_text", lambda *a, **k: pytest.fail("one transaction per document"))
     indexer.batch_size = 5
     path = manifest(tmp_path, 12)
@@ -103,7 +103,7 @@ def test_a_long_pdf_run_commits_fewer_larger_batches_as_it_goes(services, tmp_pa
     repo, index, indexer, intake = services
     commits = []
     real = Repository.set_texts
-    monkeypatch.setattr(Repository, "set_texts", lambda self, items: commits.append(len(list(items))) or real(self, items))
+    monkeypatch.setattr(Repository, "set_texts", lambda self, items, **kw: commits.append(len(list(items))) or real(self, items, **kw))
     indexer.batch_pages = 1                      # a commit per PDF page, at first
     folder = tmp_path / "pdfs"
     folder.mkdir()

@@ -17,6 +17,7 @@ from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
+from . import alerts
 from .errors import Invalid, Refused
 from .times import iso
 from .visibility import OPERATOR, Viewer
@@ -103,6 +104,9 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
+    # Alerts hear of what this upload made public (a new document published at once); a draft or a
+    # scheduled one is matched when it is published.
+    alerts.match(app, [s.document.id for s in fresh if s.created and s.document.state == "published"])
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 
 

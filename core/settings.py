@@ -32,6 +32,22 @@ def time_zone(value: str) -> str:
     return value.strip()
 
 
+def tls_mode(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("starttls", "ssl", "none"):
+        raise ValueError(value)
+    return value
+
+
+def flag(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -67,6 +83,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("publisher", "DOSSIER_PUBLISHER", "", str,
             "the office's name as search engines and link previews give the publisher (e.g. `New Mexico "
             "Department of Justice`); empty: each document's office, else `Dossier`"),
+    Setting("smtp_host", "DOSSIER_SMTP_HOST", "", str,
+            "mail server for email alerts; unset: email alerts are off (the sign-up form says so)"),
+    Setting("smtp_port", "DOSSIER_SMTP_PORT", 0, int,
+            "its port; 0: 587 with `starttls`, 465 with `ssl`, 25 with `none`"),
+    Setting("smtp_user", "DOSSIER_SMTP_USER", "", str, "user name to log in to the mail server (unset: no login)"),
+    Setting("smtp_password", "DOSSIER_SMTP_PASSWORD", "", str, "its password"),
+    Setting("smtp_tls", "DOSSIER_SMTP_TLS", "starttls", tls_mode,
+            "`starttls`, `ssl` (TLS from the start) or `none` (only for a relay on the same machine)"),
+    Setting("mail_from", "DOSSIER_MAIL_FROM", "", str,
+            "the From address of alert mail, e.g. `Press Office <alerts@example.gov>` (unset: `dossier@` the SMTP host)"),
+    Setting("webhooks_allow_private", "DOSSIER_WEBHOOKS_ALLOW_PRIVATE", False, flag,
+            "`1`: webhooks may point at private, loopback or link-local addresses (tests; never on a public server)"),
 )
 
 
@@ -83,6 +111,17 @@ class Config:
     timezone: str = "UTC"
     preview_hours: int = 72
     publisher: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"
+    mail_from: str = ""
+    webhooks_allow_private: bool = False
+
+    @property
+    def email_alerts(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .alerts import MIGRATION as ALERTS_MIGRATION
 from .text import decode_column
 
 # Each entry moves the schema from version i to i+1; never edit a shipped one, append.
@@ -89,6 +90,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # Alerts: saved searches told by email or webhook, and the outbox of matches to deliver
+    # (repository/alerts.py).
+    ALERTS_MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -277,3 +277,11 @@ def test_webhooks_refuse_private_addresses(app):
                 "ftp://example.org/x"):
         with pytest.raises(Invalid):
             app.add_webhook(url, staff("press"))
+
+
+def test_the_alerts_command_counts_and_sends_digests(dossier):
+    result = dossier("alerts")
+    assert result.exit_code == 0, result.output
+    assert "outbox_pending" in result.output and "email_alerts" in result.output
+    result = dossier("alerts", "send-digests")
+    assert result.exit_code == 0 and "sent 0 message(s)" in result.output

@@ -164,8 +164,12 @@ def webhooks(app: "Dossier", actor: Viewer) -> list[Webhook]:
     return app.repo.alerts.webhooks(None if actor.may("accounts") else actor.user)
 
 
+def _webhook(app: "Dossier", webhook_id: int) -> Webhook | None:
+    return app.repo.alerts.webhook(webhook_id) if 0 < webhook_id < 2**63 else None
+
+
 def delete_webhook(app: "Dossier", webhook_id: int, actor: Viewer) -> None:
-    hook = app.repo.alerts.webhook(webhook_id)
+    hook = _webhook(app, webhook_id)
     if hook is None or not actor.staff or (hook.owner != actor.user and not actor.may("accounts")):
         raise NotFound(f"No webhook {webhook_id}.")
     app.repo.alerts.delete_webhook(webhook_id)
@@ -173,7 +177,7 @@ def delete_webhook(app: "Dossier", webhook_id: int, actor: Viewer) -> None:
 
 def follow_by_webhook(app: "Dossier", webhook_id: int, params: dict, actor: Viewer) -> Alert:
     """An alert told to a webhook: live at once (its owner is staff; no opt-in)."""
-    hook = app.repo.alerts.webhook(webhook_id)
+    hook = _webhook(app, webhook_id)
     if hook is None or not actor.staff or (hook.owner != actor.user and not actor.may("accounts")):
         raise NotFound(f"No webhook {webhook_id}.")
     now = iso(app.now())

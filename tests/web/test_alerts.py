@@ -42,3 +42,21 @@ def test_email_alerts_off_says_so(client, services):
     app = services if hasattr(services, "repo") else services.dossier
     object.__setattr__(app, "config", dataclasses.replace(app.config, smtp_host=""))
     assert "Email alerts are off" in client.get("/search?q=water").get_data(as_text=True)
+
+
+def test_api_webhooks_and_alerts(client, services, token):
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/webhooks", json={"url": "http://127.0.0.1:9/x"}, headers=auth).status_code == 400
+    object.__setattr__(services, "config", dataclasses.replace(services.config, webhooks_allow_private=True))
+    r = client.post("/api/webhooks", json={"url": "http://127.0.0.1:9/x"}, headers=auth)
+    assert r.status_code == 201 and len(r.json["secret"]) == 64
+    hook = r.json["id"]
+    assert [h["id"] for h in client.get("/api/webhooks", headers=auth).json["webhooks"]] == [hook]
+    assert "secret" not in client.get("/api/webhooks", headers=auth).json["webhooks"][0]
+    r = client.post("/api/alerts", json={"webhook": hook, "q": "water"}, headers=auth)
+    assert r.status_code == 202 and r.json["confirmed"] is True
+    r = client.post("/api/alerts", json={"email": "a@paper.example", "q": "water", "frequency": "daily"})
+    assert r.status_code == 202 and r.json["confirmed"] is False
+    assert client.post("/api/alerts", json={"webhook": hook, "q": "water"}).status_code == 401
+    assert client.delete(f"/api/webhooks/{hook}", headers=auth).json == {"id": hook, "deleted": True}
+    assert client.delete(f"/api/webhooks/{hook}", headers=auth).status_code == 404

@@ -24,7 +24,7 @@ def subscribe():
     app = dossier()
     search = search_of(request.form)
     if not app.email_alerts():
-        return render_template("alerts.html", step="off", what=describe(search)), 503
+        return render_template("alerts.html", step="off", what=describe(search)), 400
     try:
         app.subscribe(request.form.get("email", ""), search, request.form.get("frequency", "immediate"),
                       client=request.remote_addr)

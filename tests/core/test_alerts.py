@@ -285,3 +285,58 @@ def test_the_alerts_command_counts_and_sends_digests(dossier):
     assert "outbox_pending" in result.output and "email_alerts" in result.output
     result = dossier("alerts", "send-digests")
     assert result.exit_code == 0 and "sent 0 message(s)" in result.output
+
+
+def test_the_background_process_delivers_the_outbox(tmp_path, clock, smtp):
+    import time
+
+    from dossier.core.background import run
+
+    app = make_app(tmp_path, clock, smtp.controller.port)
+    try:
+        alert = app.subscribe("reporter@paper.example", {"q": "arroyo"})
+        app.confirm_alert(alert.confirm_token)
+        release(app, "arroyo")
+    finally:
+        app.close()
+    stop = threading.Event()
+    worker = threading.Thread(target=run, args=(app.config, stop, clock))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any("arroyo" in m["Subject"] for m in smtp.messages):
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert [m["Subject"] for m in smtp.messages if "arroyo" in m["Subject"]] == ["New: The arroyo suit"]
+
+
+def test_kill_9_between_matching_and_sending_then_exactly_one_message(tmp_path, smtp):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import datetime as dt, io, os, signal, pathlib
+        from dossier.core import Config, Dossier, Upload
+        config = Config(data_dir=pathlib.Path({str(tmp_path / "data")!r}), extract_workers=1, smtp_host="127.0.0.1",
+                        smtp_port={smtp.controller.port}, smtp_tls="none", webhooks_allow_private=True)
+        app = Dossier(config)
+        alert = app.subscribe("reporter@paper.example", {{"q": "mesa"}})
+        app.confirm_alert(alert.confirm_token)
+        app.add_text("The mesa release\\nThe office sued over mesa.", {{"title": "The mesa suit"}})
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    assert smtp.messages == []
+    config = Config(data_dir=tmp_path / "data", extract_workers=1, smtp_host="127.0.0.1",
+                    smtp_port=smtp.controller.port, smtp_tls="none")
+    with Dossier(config) as app:
+        app.deliver_alerts()
+        app.deliver_alerts()
+    assert [m["Subject"] for m in smtp.messages if "mesa" in m["Subject"]] == ["New: The mesa suit"]
+    assert os.path.exists(tmp_path / "data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import accounts, documents, ocr, publishing, searching, server, upkeep  # noqa: F401  (each registers its commands)
+from . import accounts, alerts, documents, ocr, publishing, searching, server, upkeep  # noqa: F401  (each registers its commands)
 from .app import cli
 
 

@@ -17,7 +17,7 @@ from dossier.uploads.sniff import PDF
 from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
-from . import ocr, provenance
+from . import alerts, ocr, provenance
 from .errors import Invalid, Refused
 from .provenance import typed_sources
 from .times import iso
@@ -114,6 +114,9 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
         app.repo.set_ocr_languages([s.document.id for s in stored if s.created], languages)
     app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
+    # Alerts hear of what this upload made public (a new document published at once); a draft or a
+    # scheduled one is matched when it is published.
+    alerts.match(app, [s.document.id for s in fresh if s.created and s.document.state == "published"])
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 
 

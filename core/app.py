@@ -22,7 +22,8 @@ from dossier.repository import AuditEntry, Document, Links, PageSource, Problem,
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, demo, editing, importing, maintenance, ocr, provenance, publishing, reading, suggesting
+from . import adding, alerts, demo, editing, errors, importing, maintenance, ocr, provenance, publishing, reading, \
+    suggesting
 from .adding import Added, Release
 from .queue import TaskQueue
 from .settings import Config
@@ -207,6 +208,51 @@ class Dossier:
     def unpublished(self, viewer: Viewer) -> list[Document]:
         """Drafts and scheduled releases (staff only): what is being prepared."""
         return reading.unpublished(self, viewer)
+
+    # ---- alerts ----------------------------------------------------------------------
+    def subscribe(self, email: str, search: dict, frequency: str = "immediate", *, client: str | None = None):
+        """An email alert for a search (q, filters, from, to), confirmed by the link mailed to it."""
+        return alerts.subscribe(self, email, search, frequency, client=client)
+
+    def confirm_alert(self, token: str):
+        return alerts.confirm(self, token)
+
+    def manage_alerts(self, token: str):
+        """(the alert of a manage link, every live alert of its address)."""
+        return alerts.manage(self, token)
+
+    def unsubscribe(self, token: str):
+        return alerts.unsubscribe(self, token)
+
+    def add_webhook(self, url: str, actor: Viewer):
+        return alerts.add_webhook(self, url, actor)
+
+    def webhooks(self, actor: Viewer):
+        return alerts.webhooks(self, actor)
+
+    def delete_webhook(self, webhook_id: int, actor: Viewer) -> None:
+        alerts.delete_webhook(self, webhook_id, actor)
+
+    def follow_by_webhook(self, webhook_id: int, search: dict, actor: Viewer):
+        return alerts.follow_by_webhook(self, webhook_id, search, actor)
+
+    def deliver_alerts(self, **senders) -> "alerts.Delivered":
+        """Send the outbox's due rows (the background process does, on its own)."""
+        return alerts.deliver(self, **senders)
+
+    def send_digests(self, **senders) -> "alerts.Delivered":
+        return alerts.send_digests(self, **senders)
+
+    def seconds_to_next_delivery(self) -> float | None:
+        return alerts.seconds_to_next(self)
+
+    def alert_counts(self, viewer: Viewer = OPERATOR) -> dict[str, int]:
+        if not viewer.staff:
+            raise errors.Forbidden("Only staff may see alert counts.", action="accounts")
+        return self.repo.alerts.counts()
+
+    def email_alerts(self) -> bool:
+        return self.config.email_alerts
 
     # ---- keeping it whole ----------------------------------------------------------
     def reindex(self, progress: Progress | None = None) -> int:

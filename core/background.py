@@ -1,4 +1,5 @@
-"""What runs beside the web workers of `dossier serve`: scheduled releases go out at their time.
+"""What runs beside the web workers of `dossier serve`: scheduled releases go out at their time,
+and alerts' outbox is delivered (retries with backoff, daily digests at their hour).
 
 It runs in a process of its own (spawned, so nothing of the web workers' state is
 copied into it), which exits when the server does, even one killed -9.
@@ -6,6 +7,7 @@ copied into it), which exits when the server does, even one killed -9.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import threading
@@ -16,6 +18,7 @@ from .settings import Config
 # At most this long between two looks for what is due (a release scheduled meanwhile by
 # another process is seen within it); otherwise it wakes exactly when the next one is due.
 TICK_SECONDS = 15.0
+log = logging.getLogger("dossier.core")
 
 
 def run(config: Config, stop: threading.Event, clock=system_clock) -> None:
@@ -24,8 +27,12 @@ def run(config: Config, stop: threading.Event, clock=system_clock) -> None:
     try:
         while not stop.is_set():
             app.publish_due()
-            wait = app.seconds_to_next_release()
-            stop.wait(TICK_SECONDS if wait is None else min(TICK_SECONDS, wait))
+            try:
+                app.deliver_alerts()
+            except Exception:           # never let a delivery problem stop scheduled releases
+                log.exception("alert delivery failed")
+            waits = [w for w in (app.seconds_to_next_release(), app.seconds_to_next_delivery()) if w is not None]
+            stop.wait(min([TICK_SECONDS, *waits]) if waits else TICK_SECONDS)
     finally:
         app.close()
 

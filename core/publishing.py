@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dossier.repository import Audit, Document, Publication
 
+from . import alerts
 from .errors import Conflict, Invalid
 from .times import iso, parse_iso
 from .visibility import Viewer
@@ -44,6 +45,8 @@ def publish(app: "Dossier", doc_id: str, actor: Viewer, *, at: dt.datetime | Non
     action = ("schedule" if later else "publish") + (" (redaction override)" if override else "")
     app.repo.set_publication(held, publication, action, Audit(actor.user or SYSTEM, iso(now), override))
     app.indexer.index_ids(held)
+    if not later:
+        alerts.match(app, held)
     return unit(app, doc_id)
 
 
@@ -105,6 +108,7 @@ def publish_due(app: "Dossier") -> list[str]:
                                  Audit(SYSTEM, iso(app.now()), f"scheduled for {publish_at}"))
     if due:
         app.indexer.index_ids(due)
+        alerts.match(app, due)
     return due
 
 

@@ -41,6 +41,22 @@ def languages(value: str) -> str:
     return value
 
 
+def tls_mode(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("starttls", "ssl", "none"):
+        raise ValueError(value)
+    return value
+
+
+def flag(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -84,6 +100,18 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds OCR may take over one page (or image) before its worker is killed and the page left without text"),
     Setting("ocr_max_pages", "DOSSIER_OCR_MAX_PAGES", 500, int,
             "pages of one document OCR recognises at most (the first ones)"),
+    Setting("smtp_host", "DOSSIER_SMTP_HOST", "", str,
+            "mail server for email alerts; unset: email alerts are off (the sign-up form says so)"),
+    Setting("smtp_port", "DOSSIER_SMTP_PORT", 0, int,
+            "its port; 0: 587 with `starttls`, 465 with `ssl`, 25 with `none`"),
+    Setting("smtp_user", "DOSSIER_SMTP_USER", "", str, "user name to log in to the mail server (unset: no login)"),
+    Setting("smtp_password", "DOSSIER_SMTP_PASSWORD", "", str, "its password"),
+    Setting("smtp_tls", "DOSSIER_SMTP_TLS", "starttls", tls_mode,
+            "`starttls`, `ssl` (TLS from the start) or `none` (only for a relay on the same machine)"),
+    Setting("mail_from", "DOSSIER_MAIL_FROM", "", str,
+            "the From address of alert mail, e.g. `Press Office <alerts@example.gov>` (unset: `dossier@` the SMTP host)"),
+    Setting("webhooks_allow_private", "DOSSIER_WEBHOOKS_ALLOW_PRIVATE", False, flag,
+            "`1`: webhooks may point at private, loopback or link-local addresses (tests; never on a public server)"),
 )
 
 
@@ -104,6 +132,17 @@ class Config:
     ocr_dpi: int = 300
     ocr_page_timeout: float = 120.0
     ocr_max_pages: int = 500
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"
+    mail_from: str = ""
+    webhooks_allow_private: bool = False
+
+    @property
+    def email_alerts(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -17,6 +17,7 @@ index generation changes, used by one search at a time.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import tempfile
@@ -37,6 +38,7 @@ from .query import UserQuery
 from .schema import DOC, SCHEMA_VERSION, build_schema, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
+from .percolate import percolate
 from .searching import Search
 from .writer import WRITER_DELAY, Batch, Writing
 
@@ -191,6 +193,12 @@ class Index:
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()
         return self._read(lambda snap: Search(snap.searcher, snap.view, q).run())
+
+    def percolate(self, queries: Sequence[SearchQuery], ids: Sequence[str]) -> list[list[str]]:
+        """For each query, which of the documents ``ids`` it finds, as the public search would
+        (``indexer/percolate.py``): how alerts are matched when documents are published."""
+        queries = [dataclasses.replace(q, everything=False).validated() for q in queries]
+        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids)))
 
     def _read(self, work):
         """Run `work(snapshot)`; when it fails because another process changed the

@@ -5,12 +5,13 @@ Imports nothing else of Dossier's.
 from .errors import CorruptOriginal, InvalidLink, InvalidMetadata, NotFound, RepositoryError
 from .models import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, STATES, TEXT_STATUSES, Document, LinkedDocument, Links, PageSource
 from .repo import Problem, Repository, SpooledFile
+from .alerts import Alert, Alerts, Pending, Webhook
 from .audit import Audit, AuditEntry
 from .publication import Publication
 from .units import Link, NewDocument
 
 __all__ = [
-    "Audit", "AuditEntry", "CorruptOriginal", "Document", "EDITABLE_FIELDS", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES",
+    "Alert", "Alerts", "Pending", "Webhook", "Audit", "AuditEntry", "CorruptOriginal", "Document", "EDITABLE_FIELDS", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES",
     "LIST_FIELDS", "Link", "LinkedDocument", "Links", "NewDocument", "NotFound", "PageSource", "Problem", "Publication", "Repository",
     "RepositoryError", "STATES", "SpooledFile", "TEXT_STATUSES",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .alerts import MIGRATION as ALERTS_MIGRATION
 from .text import decode_column
 
 # Each entry moves the schema from version i to i+1; never edit a shipped one, append.
@@ -121,6 +122,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE documents ADD COLUMN sources TEXT;
     ALTER TABLE documents ADD COLUMN reading TEXT;
     """,
+    # Alerts: saved searches told by email or webhook, and the outbox of matches to deliver
+    # (repository/alerts.py).
+    ALERTS_MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

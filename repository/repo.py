@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from . import db, ocr
+from .alerts import Alerts
 from .catalog import Catalog, row_to_document, transaction
 from .errors import InvalidMetadata
 from .metadata import clean_metadata
@@ -60,6 +61,11 @@ class Repository:
         if conn is None:
             conn = self._local.conn = db.connect(self.db_path)
         return Catalog(conn)
+
+    @property
+    def alerts(self) -> Alerts:
+        """Alerts, webhooks and the outbox (repository/alerts.py)."""
+        return Alerts(self.catalog.conn)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

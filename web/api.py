@@ -487,6 +487,167 @@ def withdraw(doc_id: str):
     return {"id": doc_id, "state": "withdrawn", "reason": dossier().document(doc_id, viewer()).withdrawn_reason}
 
 
+
+def _search_body(body: dict) -> dict:
+    filters = body.get("filters") or {}
+    if not isinstance(filters, dict) or not all(isinstance(v, (list, str)) for v in filters.values()):
+        raise ApiError(400, "bad_request", "filters must be an object of facet: [values].")
+    return {"q": body.get("q") if isinstance(body.get("q"), str) else "", "filters": filters,
+            "from": body.get("from") if isinstance(body.get("from"), str) else None,
+            "to": body.get("to") if isinstance(body.get("to"), str) else None}
+
+
+def _webhook_record(hook, secret: bool = False) -> dict:
+    record = {"id": hook.id, "url": hook.url, "owner": hook.owner, "created_at": hook.created_at,
+              "failures": hook.failures, "disabled": hook.disabled_at is not None, "last_error": hook.last_error}
+    if secret:
+        record["secret"] = hook.secret
+    return record
+
+
+@bp.post("/alerts")
+def create_alert():
+    """Follow a search: by email (anyone; a confirmation link is mailed first), or with a token by one
+    of your webhooks (``{"webhook": id}``), live at once. Without a mail server, email alerts answer 400
+    ``email_alerts_off``.
+    ---
+    post:
+      summary: Follow a search
+      x-curl: >-
+        curl -H 'Content-Type: application/json' -d '{"email": "you@example.org", "q": "water", "frequency": "daily"}' {base}/api/alerts
+      tags: [alerts]
+      security: [{}, {token: []}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                email: {type: string}
+                webhook: {type: integer}
+                frequency: {enum: [immediate, daily]}
+                q: {type: string, maxLength: 500}
+                from: {type: [string, "null"], format: date}
+                to: {type: [string, "null"], format: date}
+                filters: {type: object, additionalProperties: {type: array, items: {type: string}}}
+      responses:
+        202:
+          description: Created; an email alert waits for its confirmation link.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {confirmed: {type: boolean}, frequency: {type: string}, search: {type: object}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        404: {$ref: '#/components/responses/NotFound'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
+    body = json_object()
+    search = _search_body(body)
+    if body.get("webhook") is not None:
+        if bearer() is None:
+            raise ApiError(401, "unauthorized", "Webhook alerts need an API token.")
+        use_token(bearer())
+        if not isinstance(body["webhook"], int) or isinstance(body["webhook"], bool):
+            raise ApiError(400, "bad_request", "webhook must be a webhook's id.")
+        alert = dossier().follow_by_webhook(body["webhook"], search, viewer())
+    else:
+        if not dossier().email_alerts():
+            raise ApiError(400, "email_alerts_off", "Email alerts are off: this site has no mail server set up.")
+        if not isinstance(body.get("email"), str):
+            raise ApiError(400, "bad_request", "Give an email address.")
+        alert = dossier().subscribe(body["email"], search, str(body.get("frequency") or "immediate"),
+                                    client=request.remote_addr)
+    return {"confirmed": alert.confirmed_at is not None, "frequency": alert.frequency, "search": alert.params}, 202
+
+
+@bp.post("/webhooks")
+@token_required
+def create_webhook():
+    """A webhook: new documents matching its alerts are POSTed to ``url`` as JSON, signed with
+    ``X-Dossier-Signature: sha256=<HMAC-SHA256 of the body with the secret>``. The secret is shown once.
+    ---
+    post:
+      summary: Add a webhook
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"url": "WEBHOOK_URL"}' {base}/api/webhooks
+      tags: [alerts]
+      security: [{token: []}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [url], properties: {url: {type: string}}}
+      responses:
+        201:
+          description: Created, with its secret.
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: integer}, url: {type: string}, secret: {type: string}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
+    body = json_object()
+    if not isinstance(body.get("url"), str):
+        raise ApiError(400, "bad_request", "Give the webhook's url.")
+    return _webhook_record(dossier().add_webhook(body["url"], viewer()), secret=True), 201
+
+
+@bp.get("/webhooks")
+@token_required
+def list_webhooks():
+    """Your webhooks (an admin's token: everyone's), with their failures.
+    ---
+    get:
+      summary: List webhooks
+      x-curl: >-
+        curl -H "Authorization: Bearer $TOKEN" {base}/api/webhooks
+      tags: [alerts]
+      security: [{token: []}]
+      responses:
+        200:
+          description: The webhooks.
+          content:
+            application/json:
+              schema: {type: object, properties: {webhooks: {type: array, items: {type: object}}}}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
+    return {"webhooks": [_webhook_record(h) for h in dossier().webhooks(viewer())]}
+
+
+@bp.delete("/webhooks/<webhook_id>")
+@token_required
+def delete_webhook(webhook_id: str):
+    """Remove a webhook and its alerts.
+    ---
+    delete:
+      summary: Remove a webhook
+      x-curl: >-
+        curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/webhooks/ID
+      tags: [alerts]
+      security: [{token: []}]
+      parameters:
+        - {name: webhook_id, in: path, required: true, schema: {type: integer}}
+      responses:
+        200:
+          description: Removed.
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: integer}, deleted: {type: boolean}}}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        404: {$ref: '#/components/responses/NotFound'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
+    if not webhook_id.isdigit():
+        raise ApiError(404, "not_found", f"No webhook {webhook_id}.")
+    dossier().delete_webhook(int(webhook_id), viewer())
+    return {"id": int(webhook_id), "deleted": True}
+
+
 @bp.get("/openapi.json")
 def openapi():
     """This API's OpenAPI 3.1 description (what /api shows to people)."""

@@ -74,6 +74,8 @@ def refuse_unreadable_forms() -> None:
     # The API checks its bearer token before it reads a body, and form_unreadable() after.
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():
         return
+    if request.path.startswith("/alerts/unsubscribe/"):
+        return      # RFC 8058 one-click: the mail client posts without a session; the secret is in the URL
     # The confirmed user, not the cookie's say-so: this runs before load_user, and a
     # cookie whose session has ended or whose user is gone is anonymous.
     if signed_in_user() is None:
@@ -129,6 +131,8 @@ def check_csrf() -> None:
     """
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") or not_routed():
         return
+    if request.path.startswith("/alerts/unsubscribe/"):
+        return      # RFC 8058 one-click: the mail client posts without a session; the secret is in the URL
     sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = session.get(CSRF_FIELD)
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):

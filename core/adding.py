@@ -18,6 +18,7 @@ from dossier.uploads.errors import Rejected
 from dossier.uploads.intake import Intake, Prepared, Upload, given
 
 from .errors import Invalid, Refused
+from .pages import render_thumbnails
 from .times import iso
 from .visibility import OPERATOR, Viewer
 
@@ -103,6 +104,7 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
                         review=review, audit=Audit(actor.user, iso(now), release.override))
     app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
     fresh = [Stored(app.repo.get(s.document.id), s.created, s.differences) for s in stored]
+    render_thumbnails(app, [s.document for s in fresh if s.created])
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Callable
 
 from dossier.repository import Problem
 
+from . import pages
 from .publishing import publish_due
 
 if TYPE_CHECKING:
@@ -28,5 +29,5 @@ def reindex(app: "Dossier", progress: Callable[[int], None] | None = None) -> in
 
 def check(app: "Dossier") -> list[Problem]:
     """Originals missing, damaged or orphaned; rows the index could not take or whose text is
-    not valid; index entries without a row and rows without one."""
-    return app.indexer.check()
+    not valid; index entries without a row and rows without one; page images of no original."""
+    return app.indexer.check() + pages.check(app)

@@ -62,11 +62,12 @@ def extract(path: str | os.PathLike, mime: str) -> Extraction:
     return run(entry, Path(path))
 
 
-def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory") -> Extraction:
-    """The extractor's result, an extraction as text that can be stored (see ``repository.text``)."""
+def run(extractor: Extractor | str, path: Path, *args, oom_error: str = "out of memory") -> Extraction:
+    """The extractor's result, an extraction as text that can be stored (see ``repository.text``);
+    ``args``: further arguments of a function run through ``ExtractionPool.call_many``."""
     func = resolve(extractor) if isinstance(extractor, str) else extractor  # our bug: raise
     try:
-        result = func(path)
+        result = func(path, *args)
         return storable(result) if isinstance(result, Extraction) else result
     except MemoryError:
         return failed(oom_error)

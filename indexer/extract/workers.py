@@ -55,10 +55,10 @@ class _Worker:
         self.busy = False
         self.deadline: float | None = None
 
-    def assign(self, key: Any, ref: str, path: str, time_limit: float) -> None:
+    def assign(self, key: Any, ref: str, path: str, time_limit: float, args: tuple = ()) -> None:
         self.key, self.busy = key, True
         self.deadline = time.monotonic() + time_limit if self.ready else None
-        self.conn.send((ref, path))
+        self.conn.send((ref, path, args))
 
     def finish(self) -> Any:
         key, self.key, self.busy, self.deadline = self.key, None, False, None
@@ -122,9 +122,10 @@ class ExtractionPool:
         """Yield (key, extraction) as each document finishes, keeping every worker busy."""
         yield from self._pooled(iter(items), registry.reference)
 
-    def call_many(self, items: Iterable[tuple[K, str | os.PathLike, str]]) -> Iterator[tuple[K, Any]]:
-        """Run "module:function" (item's third part) on each file, under the same limits as
-        extraction; yield (key, what it returned), or a failed Extraction saying why it did not."""
+    def call_many(self, items: Iterable[tuple]) -> Iterator[tuple[K, Any]]:
+        """Run "module:function" (item's third part) on each file, with the item's fourth part (a
+        tuple, optional) as further arguments, under the same limits as extraction; yield (key, what
+        it returned), or a failed Extraction saying why it did not."""
         yield from self._pooled(iter(items), lambda ref: ref)
 
     def _pooled(self, items: Iterator, resolve) -> Iterator:
@@ -154,12 +155,12 @@ class ExtractionPool:
                 if item is None:
                     exhausted = True
                     break
-                key, path, what = item
+                key, path, what, *args = item
                 ref = resolve(what)
                 if ref is None:
                     yield key, failed(f"no extractor for {what}")
                 else:
-                    self._dispatch(key, ref, os.fspath(path))
+                    self._dispatch(key, ref, os.fspath(path), tuple(args[0]) if args else ())
             busy = [w for w in self._workers if w.busy]
             if not busy:
                 return
@@ -200,18 +201,18 @@ class ExtractionPool:
     def _has_capacity(self) -> bool:
         return len(self._workers) < self.size or any(not w.busy for w in self._workers)
 
-    def _dispatch(self, key: Any, ref: str, path: str) -> None:
+    def _dispatch(self, key: Any, ref: str, path: str, args: tuple = ()) -> None:
         worker = next((w for w in self._workers if not w.busy), None)
         if worker is None:
             worker = _Worker(self.memory_limit)
             self._workers.append(worker)
         try:
-            worker.assign(key, ref, path, self.time_limit)
+            worker.assign(key, ref, path, self.time_limit, args)
         except OSError:  # it died while idle: its pipe is gone, use a fresh one
             self._discard(worker)
             worker = _Worker(self.memory_limit)
             self._workers.append(worker)
-            worker.assign(key, ref, path, self.time_limit)
+            worker.assign(key, ref, path, self.time_limit, args)
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
@@ -289,9 +290,9 @@ def _serve(conn: Connection, memory_limit: int | None, parent_pid: int) -> None:
             return
         if task is None:
             return
-        ref, path = task
+        ref, path, args = task
         try:
-            result = registry.run(ref, Path(path), oom_error=oom)
+            result = registry.run(ref, Path(path), *args, oom_error=oom)
         except Exception as exc:  # the extractor itself could not be loaded
             result = failed(f"cannot load extractor {ref}: {describe(exc)}")
         try:

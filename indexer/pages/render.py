@@ -131,7 +131,7 @@ def page_words(path: Path, page_number: int) -> tuple[Word, ...] | Rendered:
             return ()
         textpage = page.get_textpage()
         try:
-            return _words(textpage, page.get_cropbox())
+            return _words(textpage, page.get_bbox())
         finally:
             textpage.close()
     except Exception as exc:

@@ -4,6 +4,7 @@
 The edges import from here only: ``Dossier`` (the use cases), the values they pass and get back,
 and the errors to map.
 """
+from dossier.indexer.pages import WIDTHS as PAGE_WIDTHS, Unrenderable
 from dossier.indexer.schema import FACETS
 from dossier.indexer.search import MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
 from dossier.repository import EDITABLE_FIELDS, KINDS, LINK_TYPES, LIST_FIELDS, STATES, TEXT_STATUSES, AuditEntry, \
@@ -16,6 +17,7 @@ from dossier.uploads.names import download_name
 from .adding import Added, Release, Stored
 from .app import Dossier
 from .importing import entries_of
+from .pages import Match, PageImage, PageView, has_pages
 from .errors import Conflict, CoreError, CorruptOriginal, Forbidden, IndexLocked, Invalid, InvalidLink, \
     InvalidMetadata, NotFound, QueryError, Refused, RepositoryError, Withdrawn
 from .settings import SETTINGS, Config, load_config
@@ -28,5 +30,5 @@ __all__ = [
     "Hit", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES", "LIST_FIELDS",
     "MAX_PER_PAGE", "NotFound", "PUBLIC", "Problem", "QueryError", "REJECTION_CODES", "Refused", "Report",
     "RepositoryError", "SETTINGS", "SORTS", "SearchQuery", "SearchResult", "Stored", "TEXT_STATUSES", "Upload", "download_name", "entries_of",
-    "Viewer", "load_config", "staff",
+    "Viewer", "load_config", "staff", "PAGE_WIDTHS", "Unrenderable", "Match", "PageImage", "PageView", "has_pages",
 ]

@@ -20,6 +20,7 @@ from dossier.uploads.intake import Intake, Prepared, Upload, given
 from . import alerts, ocr, provenance
 from .errors import Invalid, Refused
 from .provenance import typed_sources
+from .pages import render_thumbnails
 from .times import iso
 from .visibility import OPERATOR, Viewer
 
@@ -117,6 +118,7 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
     # Alerts hear of what this upload made public (a new document published at once); a draft or a
     # scheduled one is matched when it is published.
     alerts.match(app, [s.document.id for s in fresh if s.created and s.document.state == "published"])
+    render_thumbnails(app, [s.document for s in fresh if s.created])
     return Added(fresh[0], fresh[1:], held[0] if held else None)
 
 

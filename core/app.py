@@ -16,14 +16,15 @@ from pathlib import Path
 
 from dossier.indexer.extract import ExtractionPool
 from dossier.indexer.index import Index
+from dossier.indexer.pages import PageImages
 from dossier.indexer.search import Hit, SearchQuery, SearchResult
 from dossier.indexer.sync import Indexer
 from dossier.repository import AuditEntry, Document, Links, PageSource, Problem, Repository
 from dossier.uploads.bulk import Entry, Report, Skip
 from dossier.uploads.intake import Intake, Upload, typed
 
-from . import adding, alerts, demo, editing, errors, importing, maintenance, ocr, provenance, publishing, reading, \
-    suggesting
+from . import adding, alerts, demo, editing, errors, importing, maintenance, ocr, pages, provenance, publishing, \
+    reading, suggesting
 from .adding import Added, Release
 from .queue import TaskQueue
 from .settings import Config
@@ -50,6 +51,8 @@ class Dossier:
         pool = partial(ExtractionPool, workers=config.extract_workers or None, time_limit=config.extract_timeout,
                        memory_limit=config.extract_memory_mb * 2**20)
         self.indexer = Indexer(self.repo, self.index, pool)
+        # Page images have their own workers, so a page view never waits behind a bulk import.
+        self.page_images = PageImages(config.data_dir / "pages", partial(pool, time_limit=config.render_timeout))
         self.intake = Intake(self.repo, max_bytes=config.max_upload_bytes)
         self._ocr_pool: ExtractionPool | None = None
         self._queue: TaskQueue | None = None
@@ -76,6 +79,7 @@ class Dossier:
     def close(self) -> None:
         if self._ocr_pool is not None:
             self._ocr_pool.close()
+        self.page_images.close()
         self.indexer.close()
         self.index.close()
         self.repo.close()
@@ -189,6 +193,26 @@ class Dossier:
     def page_sources(self, doc_id: str, viewer: Viewer = PUBLIC) -> list[PageSource]:
         """Each page's number and where its text came from (the engine)."""
         return reading.page_sources(self, doc_id, viewer)
+    def page(self, doc_id: str, number: int, viewer: Viewer = PUBLIC, query: str = "", *,
+             draw: bool = True) -> pages.PageView:
+        """One page: its text, its words with their boxes, the query's hits; with ``draw`` its image
+        is rendered first (``unavailable`` says why there is none)."""
+        return pages.page(self, doc_id, number, viewer, query, draw=draw)
+
+    def page_matches(self, doc_id: str, viewer: Viewer = PUBLIC, query: str = "") -> list[pages.Match]:
+        """The pages a query matches, each with a snippet."""
+        return pages.matches(self, doc_id, viewer, query)
+
+    def page_image(self, doc_id: str, number: int, width: int, viewer: Viewer = PUBLIC) -> pages.PageImage:
+        """A page's image (WebP) at one of the fixed widths, under the original's access rule."""
+        return pages.page_image(self, doc_id, number, width, viewer)
+
+    def thumbnail(self, doc_id: str, viewer: Viewer = PUBLIC) -> pages.PageImage:
+        return pages.thumbnail(self, doc_id, viewer)
+
+    def with_pages(self, doc_ids: Iterable[str], viewer: Viewer = PUBLIC) -> set[str]:
+        """Which of these documents have page images this viewer may see (thumbnails in lists)."""
+        return pages.with_pages(self, doc_ids, viewer)
 
     def original(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, Path]:
         return reading.original(self, doc_id, viewer)

@@ -65,4 +65,6 @@ def purge(app: "Dossier", actor: Viewer) -> list[Document]:
     actor.require("purge")
     purged = app.repo.purge(_audit(app, actor))
     app.index.delete([d.id for d in purged])
+    for doc in purged:                      # derived data of an original that is gone
+        app.page_images.remove(doc.sha256)
     return purged

@@ -8,6 +8,7 @@ from dossier.repository import Problem
 
 from .ocr import STUCK_AFTER, examine, stuck
 from . import provenance
+from . import pages
 from .publishing import publish_due
 from .times import iso
 
@@ -43,8 +44,8 @@ def reindex(app: "Dossier", progress: Callable[[int], None] | None = None) -> in
 
 def check(app: "Dossier") -> list[Problem]:
     """Originals missing, damaged or orphaned; rows the index could not take or whose text is
-    not valid; index entries without a row and rows without one."""
-    problems = app.indexer.check()
+    not valid; index entries without a row and rows without one; page images of no original."""
+    problems = app.indexer.check() + pages.check(app)
     for doc_id in stuck(app):
         problems.append(Problem(doc_id, "ocr_stuck", f"{doc_id} has waited for OCR for over {STUCK_AFTER / 3600:g} h: "
                                 "is a worker running (`dossier serve` or `dossier worker`)? `dossier ocr ID` runs it now"))

@@ -77,6 +77,9 @@ SETTINGS: tuple[Setting, ...] = (
             "address-space limit of each extraction worker, in MB"),
     Setting("extract_workers", "DOSSIER_EXTRACT_WORKERS", 0, int,
             "extraction worker processes; 0 means one per core"),
+    Setting("render_timeout", "DOSSIER_RENDER_TIMEOUT", 20.0, float,
+            "seconds one page image may take to render before its worker is killed (the page is then shown as text "
+            "with \"preview unavailable\"); workers have the extraction memory limit"),
     Setting("writer_timeout", "DOSSIER_WRITER_TIMEOUT", 60.0, float,
             "seconds to wait for the index writer lock held by another process"),
     Setting("base_url", "DOSSIER_BASE_URL", "", str,
@@ -122,6 +125,7 @@ class Config:
     extract_timeout: float = 60.0
     extract_memory_mb: int = 1024
     extract_workers: int = 0
+    render_timeout: float = 20.0
     writer_timeout: float = 60.0
     base_url: str = ""
     trusted_proxies: str = ""

@@ -10,7 +10,7 @@ import json
 from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from dossier.core import EDITABLE_FIELDS, LIST_FIELDS, Conflict, Forbidden, Invalid, InvalidLink, InvalidMetadata, \
-    NotFound, QueryError, Refused, Release, Upload, Withdrawn, parse_time
+    NotFound, PAGE_WIDTHS, QueryError, Refused, Release, Upload, Withdrawn, parse_time
 
 from . import security
 from .sessions import accounts
@@ -183,6 +183,33 @@ def document(doc_id: str):
         429: {$ref: '#/components/responses/TooManyRequests'}
     """
     return document_record(doc_id)
+
+
+@bp.get("/documents/<doc_id>/pages/<int:n>")
+def page(doc_id: str, n: int):
+    """One page of a document: its text, its image at each width, and its words with their boxes
+    (from the PDF's text layer), for drawing hits or selecting text over the image.
+    ---
+    get:
+      summary: Read one page
+      x-curl: >-
+        curl {base}/api/documents/ID/pages/1
+      tags: [read]
+      responses:
+        200:
+          description: The page.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        404: {$ref: '#/components/responses/NotFound'}
+        410: {$ref: '#/components/responses/Gone'}
+        429: {$ref: '#/components/responses/TooManyRequests'}
+    """
+    view = dossier().page(doc_id, n, viewer(), draw=False)
+    urls = {str(w): url_for("pages.image", doc_id=view.doc.id, n=n, width=w, _external=True)
+            for w in PAGE_WIDTHS} if view.has_image else {}
+    return {"page": n, "page_count": view.count, "text": view.text, "image_urls": urls,
+            "reader_url": url_for("pages.reader", doc_id=view.doc.id, n=n, _external=True),
+            "words": [{"text": w.text, "box": list(w.box)} for w in view.words]}
 
 
 def form_metadata(form) -> dict:

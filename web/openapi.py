@@ -16,12 +16,14 @@ from apispec import APISpec
 from apispec.yaml_utils import load_operations_from_docstring
 from flask import Flask
 
-from dossier.core import EDITABLE_FIELDS, FACETS, KINDS, LINK_TYPES, LIST_FIELDS, MAX_PER_PAGE, REJECTION_CODES, \
-    SORTS, STATES, TEXT_STATUSES
+from dossier.core import EDITABLE_FIELDS, FACETS, KINDS, LINK_TYPES, LIST_FIELDS, MAX_PER_PAGE, PAGE_WIDTHS, \
+    REJECTION_CODES, SORTS, STATES, TEXT_STATUSES
 
 PREFIX = "/api/"
 METHODS = ("get", "post", "patch", "delete")
-_PATH_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_PATH_ARG = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
+# A path argument's schema by its URL converter (Flask's int takes 0 and up).
+_CONVERTER_SCHEMA = {"int": {"type": "integer", "minimum": 0}}
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -148,8 +150,27 @@ UPLOAD = {"type": "object", "properties": {
     "date": {"type": "string", "format": "date"},
 }}
 
+PAGE = {
+    "type": "object",
+    "required": ["page", "page_count", "text", "image_urls", "words"],
+    "properties": {
+        "page": {"type": "integer", "minimum": 1},
+        "page_count": {"type": "integer", "minimum": 1},
+        "text": {"type": "string", "description": "The page's extracted text (searchable, selectable)."},
+        "image_urls": {"type": "object", "description": "The page image (WebP) by width in pixels: "
+                       + ", ".join(map(str, PAGE_WIDTHS)) + "; empty for a document without page images.",
+                       "additionalProperties": {"type": "string"}},
+        "reader_url": {"type": "string", "description": "The page in the reader."},
+        "words": {"type": "array", "description": "The words of the page's text layer, each with its box as "
+                  "fractions of the page: left, top, right, bottom from the top-left corner.",
+                  "items": {"type": "object", "required": ["text", "box"], "properties": {
+                      "text": {"type": "string"},
+                      "box": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}}}},
+    },
+}
+
 SCHEMAS = {"Error": ERROR, "Document": DOCUMENT, "LinkedDocument": LINKED, "Links": LINKS, "Hit": HIT,
-           "SearchResult": SEARCH_RESULT, "Added": ADDED, "Metadata": METADATA, "Upload": UPLOAD}
+           "SearchResult": SEARCH_RESULT, "Added": ADDED, "Metadata": METADATA, "Upload": UPLOAD, "Page": PAGE}
 
 SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 2000},
@@ -222,9 +243,10 @@ def _add_rule(spec: APISpec, rule, view) -> None:
     prose = " ".join((view.__doc__ or "").split("---")[0].split())
     for method in methods:
         operations[method].setdefault("description", prose)
-    path = _PATH_ARG.sub(r"{\1}", rule.rule)
-    params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
-              for arg in _PATH_ARG.findall(rule.rule)]
+    path = _PATH_ARG.sub(r"{\2}", rule.rule)
+    params = [{"name": arg, "in": "path", "required": True,
+               "schema": _CONVERTER_SCHEMA.get(converter, {"type": "string"})}
+              for converter, arg in _PATH_ARG.findall(rule.rule)]
     spec.path(path=path, operations={m: operations[m] for m in methods}, parameters=params)
 
 

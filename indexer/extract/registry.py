@@ -62,12 +62,13 @@ def extract(path: str | os.PathLike, mime: str) -> Extraction:
     return run(entry, Path(path))
 
 
-def run(extractor: Extractor | str, path: Path, *, oom_error: str = "out of memory",
+def run(extractor: Extractor | str, path: Path, *args, oom_error: str = "out of memory",
         kwargs: dict | None = None) -> Extraction:
-    """The extractor's result, an extraction as text that can be stored (see ``repository.text``)."""
+    """The extractor's result, an extraction as text that can be stored (see ``repository.text``);
+    ``args``, ``kwargs``: further arguments of a function run through ``ExtractionPool.call_many``."""
     func = resolve(extractor) if isinstance(extractor, str) else extractor  # our bug: raise
     try:
-        result = func(path, **(kwargs or {}))
+        result = func(path, *args, **(kwargs or {}))
         return storable(result) if isinstance(result, Extraction) else result
     except MemoryError:
         return failed(oom_error)

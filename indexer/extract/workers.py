@@ -55,10 +55,10 @@ class _Worker:
         self.busy = False
         self.deadline: float | None = None
 
-    def assign(self, key: Any, ref: str, path: str, time_limit: float, kwargs: dict | None = None) -> None:
+    def assign(self, key: Any, ref: str, path: str, time_limit: float, extra=None) -> None:
         self.key, self.busy = key, True
         self.deadline = time.monotonic() + time_limit if self.ready else None
-        self.conn.send((ref, path, kwargs or {}))
+        self.conn.send((ref, path, extra))
 
     def finish(self) -> Any:
         key, self.key, self.busy, self.deadline = self.key, None, False, None
@@ -124,8 +124,9 @@ class ExtractionPool:
 
     def call_many(self, items: Iterable[tuple]) -> Iterator[tuple[K, Any]]:
         """Run "module:function" (item's third part) on each file, under the same limits as
-        extraction, with the keyword arguments of an item's fourth part if it has one (key, path,
-        ref[, kwargs]); yield (key, what it returned), or a failed Extraction saying why it did not."""
+        extraction, with an item's fourth part, if it has one, as further arguments (a tuple) or
+        keyword arguments (a dict): (key, path, ref[, args or kwargs]); yield (key, what it
+        returned), or a failed Extraction saying why it did not."""
         yield from self._pooled(iter(items), lambda ref: ref)
 
     def _pooled(self, items: Iterator, resolve) -> Iterator:
@@ -155,12 +156,12 @@ class ExtractionPool:
                 if item is None:
                     exhausted = True
                     break
-                key, path, what, *kwargs = item
+                key, path, what, *extra = item
                 ref = resolve(what)
                 if ref is None:
                     yield key, failed(f"no extractor for {what}")
                 else:
-                    self._dispatch(key, ref, os.fspath(path), kwargs[0] if kwargs else None)
+                    self._dispatch(key, ref, os.fspath(path), extra[0] if extra else None)
             busy = [w for w in self._workers if w.busy]
             if not busy:
                 return
@@ -201,18 +202,18 @@ class ExtractionPool:
     def _has_capacity(self) -> bool:
         return len(self._workers) < self.size or any(not w.busy for w in self._workers)
 
-    def _dispatch(self, key: Any, ref: str, path: str, kwargs: dict | None = None) -> None:
+    def _dispatch(self, key: Any, ref: str, path: str, extra=None) -> None:
         worker = next((w for w in self._workers if not w.busy), None)
         if worker is None:
             worker = _Worker(self.memory_limit)
             self._workers.append(worker)
         try:
-            worker.assign(key, ref, path, self.time_limit, kwargs)
+            worker.assign(key, ref, path, self.time_limit, extra)
         except OSError:  # it died while idle: its pipe is gone, use a fresh one
             self._discard(worker)
             worker = _Worker(self.memory_limit)
             self._workers.append(worker)
-            worker.assign(key, ref, path, self.time_limit, kwargs)
+            worker.assign(key, ref, path, self.time_limit, extra)
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
@@ -290,9 +291,10 @@ def _serve(conn: Connection, memory_limit: int | None, parent_pid: int) -> None:
             return
         if task is None:
             return
-        ref, path, kwargs = task
+        ref, path, extra = task
+        args, kwargs = (tuple(extra), None) if isinstance(extra, (tuple, list)) else ((), extra)
         try:
-            result = registry.run(ref, Path(path), oom_error=oom, kwargs=kwargs)
+            result = registry.run(ref, Path(path), *args, oom_error=oom, kwargs=kwargs)
         except Exception as exc:  # the extractor itself could not be loaded
             result = failed(f"cannot load extractor {ref}: {describe(exc)}")
         try:

@@ -127,6 +127,9 @@ PUBLIC_PAGES = [
     ("document-release", "/documents/{release}"),
     ("document-filing", "/documents/{filing}?q=perchlorate"),
     ("document-photo", "/documents/{photo}"),
+    ("reader-page-1", "/documents/{filing}/pages/1"),
+    ("reader-with-query", "/documents/{filing}/pages/3?q=perchlorate"),
+    ("reader-no-match", "/documents/{filing}/pages/2?q=zebrafish"),
     ("case", "/cases/1:19-cv-00123"),
     ("browse", "/browse/topic/water"),
     ("signin", "/signin"),
@@ -296,5 +299,31 @@ def test_keyboard_skip_link_search_and_facets(site, browser, javascript):  # noq
         assert sort_button["tag"] == "BUTTON" and sort_button["text"] == "Sort"
         page.keyboard.press("Enter")
         page.wait_for_url("**sort=**")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_reader_in_chromium_draws_the_page_and_its_hits(site, browser, width):  # noqa: F811
+    """Page 1, and page 3 with a query: the image loads, the hit is drawn over it, nothing is wider
+    than the screen, and on a phone the details come before the page. Screenshots are kept."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for name, path in [("page-1", "/pages/1"), ("page-3-query", "/pages/3?q=perchlorate")]:
+            page.goto(f"{base}/documents/{ids['filing']}{path}")
+            page.wait_for_load_state("networkidle")
+            image = page.locator(".reader__image img")
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            if "q=" in path:
+                assert page.locator(".reader__hit").count() == 1
+                assert page.locator(".reader__text mark").count() >= 1
+            details = page.locator(".reader__details").bounding_box()
+            figure = page.locator(".reader__page").bounding_box()
+            assert (details["y"] < figure["y"]) if width < 1024 else (details["x"] > figure["x"])
+            page.screenshot(path=str(SHOTS / f"reader-{name}-{width}.png"), full_page=True)
     finally:
         context.close()

@@ -59,7 +59,7 @@ def urls_for(rule, doc, filing) -> list[tuple[str, list[str]]]:
     """The URLs of a route that could show ``doc`` (or its attachment), its arguments filled from it,
     each with the values in its path (a page may repeat them: a 404 names the id it was asked for)."""
     values = {"doc_id": [doc.id, filing.id], "case_number": [filing.case_number], "facet": ["topic"],
-              "value": [doc.topics[0]], "token": ["not-a-token"], "number": ["1"]}
+              "value": [doc.topics[0]], "token": ["not-a-token"], "number": ["1"], "n": ["1"]}
     missing = rule.arguments - set(values)
     assert not missing, f"name the arguments {sorted(missing)} of {rule.rule} in this test"
     combos = [{}]

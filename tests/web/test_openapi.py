@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def test_every_api_route_is_described(live):
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/") and rule.endpoint not in ("api.openapi",):
-            path = rule.rule.replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)   # <int:n> is {n}
             served |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert described == served
     search = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}

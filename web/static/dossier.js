@@ -159,4 +159,19 @@
       field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + note.id).trim());
     });
   }
+  // "Link to this page" copies the address (without JavaScript it is that address, to follow or copy).
+  document.querySelectorAll("a[data-copy-link]").forEach(function (link) {
+    if (!navigator.clipboard) { return; }
+    var label = link.textContent;
+    link.textContent = "Copy link to this page";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      navigator.clipboard.writeText(link.href).then(function () {
+        link.textContent = "Link copied";
+        link.setAttribute("aria-live", "polite");
+        setTimeout(function () { link.textContent = "Copy link to this page"; }, 3000);
+      }, function () { window.location.href = link.href; });
+    });
+    link.dataset.label = label;
+  });
 })();

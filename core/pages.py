@@ -1,0 +1,182 @@
+"""Documents as pages: each page's image (the same access rule as the original), its text and
+words, the pages a query matches, and the thumbnail rendered after an upload.
+
+Images are derived data (``indexer.pages``): rendered on first request in the render workers,
+whose time and memory limits keep a hostile PDF from holding a request for longer than
+``render_timeout``; a page that cannot be drawn is shown as its text with the reason.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dossier.indexer.pages import THUMBNAIL_WIDTH, WIDTHS, Unrenderable, Word, renderable
+from dossier.indexer.pages.cache import VERSION, Original
+from dossier.repository import Document, NotFound, Problem
+
+from .errors import Invalid
+from .reading import document
+from .visibility import Viewer
+
+if TYPE_CHECKING:
+    from .app import Dossier
+
+log = logging.getLogger("dossier.core")
+
+READER_WIDTH = WIDTHS[1]          # the image the reader shows (and renders before answering)
+SNIPPET_CHARS = 90                # of text each side of a matching page's first mark
+MAX_MATCH_LIST = 100              # matching pages listed at the top of the reader, at most
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class PageImage:
+    path: Path
+    etag: str
+
+
+@dataclass(frozen=True)
+class Match:
+    page: int
+    snippet: str
+    marks: list[tuple[int, int]]      # spans of ``snippet``
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One page of a document as the reader and the API give it."""
+    doc: Document
+    number: int
+    count: int                        # pages in the document
+    text: str
+    marks: list[tuple[int, int]]      # spans of ``text`` a query matches
+    words: tuple[Word, ...]           # the text layer's words with their boxes
+    hits: tuple[Word, ...]            # the words a query matches, to draw on the image
+    has_image: bool
+    unavailable: str | None = None    # why this page has no image, when it failed
+
+
+def has_pages(doc: Document) -> bool:
+    """Whether a document has page images: PDFs and photos."""
+    return renderable(doc.mime)
+
+
+def page_count(app: "Dossier", doc: Document) -> int:
+    if doc.mime == PDF and doc.page_count:
+        return doc.page_count
+    return max(1, len(app.repo.pages(doc.id))) if doc.mime == PDF else 1
+
+
+def _original(app: "Dossier", doc: Document) -> Original:
+    return Original(app.repo.original_path(doc), doc.sha256, doc.mime)
+
+
+def _page_of(app: "Dossier", doc_id: str, number: int, viewer: Viewer) -> Document:
+    """The document, if this viewer may see it and it has a page ``number`` with an image."""
+    doc = document(app, doc_id, viewer)
+    if not has_pages(doc) or not 1 <= number <= page_count(app, doc):
+        raise NotFound(doc_id)
+    return doc
+
+
+def page_image(app: "Dossier", doc_id: str, number: int, width: int, viewer: Viewer) -> PageImage:
+    """The page's image at one of WIDTHS; Unrenderable when it cannot be drawn."""
+    if width not in WIDTHS:
+        raise Invalid(f"width must be one of {', '.join(map(str, WIDTHS))}", field="width")
+    doc = _page_of(app, doc_id, number, viewer)
+    path = app.page_images.image(_original(app, doc), number, width)
+    return PageImage(path, f"{doc.sha256[:20]}-{number}-{width}-v{VERSION}")
+
+
+def thumbnail(app: "Dossier", doc_id: str, viewer: Viewer) -> PageImage:
+    return page_image(app, doc_id, 1, THUMBNAIL_WIDTH, viewer)
+
+
+def page(app: "Dossier", doc_id: str, number: int, viewer: Viewer, query: str = "", *,
+         draw: bool = True) -> PageView:
+    """Page ``number``'s text, words and the query's hits; with ``draw``, its image is rendered
+    now (so the page says at once when there is none)."""
+    doc = document(app, doc_id, viewer)
+    count = page_count(app, doc)
+    if not 1 <= number <= count:
+        raise NotFound(doc_id)
+    texts = app.repo.pages(doc.id)
+    text = texts[number - 1] if number <= len(texts) else ""
+    terms = app.index.highlight_terms(query)
+    marks = app.index.marks(text, terms) if terms else []
+    words, unavailable = (), None
+    if has_pages(doc):
+        original = _original(app, doc)
+        words = app.page_images.words(original, number)
+        if draw:
+            unavailable = _drawn(app, original, number)
+    hits = tuple(w for w in words if terms and app.index.marks(w.text, terms, 1))
+    return PageView(doc, number, count, text, marks, words, hits, has_pages(doc), unavailable)
+
+
+def _drawn(app: "Dossier", original: Original, number: int) -> str | None:
+    try:
+        app.page_images.image(original, number, READER_WIDTH)
+        return None
+    except Unrenderable as exc:
+        return str(exc)
+
+
+def matches(app: "Dossier", doc_id: str, viewer: Viewer, query: str) -> list[Match]:
+    """The pages a query matches, in order, each with a snippet around its first match."""
+    doc = document(app, doc_id, viewer)
+    terms = app.index.highlight_terms(query)
+    if not terms:
+        return []
+    out = []
+    for number, text in enumerate(app.repo.pages(doc.id), 1):
+        spans = app.index.marks(text, terms)
+        if spans:
+            out.append(_snippet(number, text, spans))
+            if len(out) >= MAX_MATCH_LIST:
+                break
+    return out
+
+
+def _snippet(number: int, text: str, spans: list[tuple[int, int]]) -> Match:
+    start = max(0, spans[0][0] - SNIPPET_CHARS)
+    end = min(len(text), spans[0][1] + SNIPPET_CHARS)
+    inside = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+    snippet = text[start:end].replace("\n", " ")
+    return Match(number, ("…" if start else "") + snippet + ("…" if end < len(text) else ""),
+                 [(a + (1 if start else 0), b + (1 if start else 0)) for a, b in inside])
+
+
+def with_pages(app: "Dossier", doc_ids: Iterable[str], viewer: Viewer) -> set[str]:
+    """Of these documents, those this viewer may see that have page images (for thumbnails)."""
+    out = set()
+    for doc_id in doc_ids:
+        try:
+            if has_pages(document(app, doc_id, viewer)):
+                out.add(doc_id)
+        except Exception:       # NotFound, Withdrawn: no thumbnail
+            continue
+    return out
+
+
+def render_thumbnails(app: "Dossier", docs: Iterable[Document]) -> None:
+    """The first page of each new document with pages, drawn now so lists show it at once. Never
+    raises: an upload that is stored does not fail for its preview (the page is drawn on request,
+    or shown as text)."""
+    for doc in docs:
+        if not has_pages(doc):
+            continue
+        try:
+            app.page_images.images(_original(app, doc), [(1, THUMBNAIL_WIDTH)])
+        except Exception:
+            log.exception("thumbnail of %s", doc.id)
+
+
+def check(app: "Dossier") -> list[Problem]:
+    """Page images of originals no longer in the repository (purged): derived data to delete."""
+    known = {doc.sha256 for doc in app.repo.iter_documents(include_deleted=True)}
+    return [Problem(None, "orphan_page_images", f"page images of {sha} (no such original): delete "
+                    f"{app.page_images.folder(sha)}") for sha in sorted(app.page_images.hashes() - known)]

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from dossier.indexer.extract.result import describe
+from dossier.indexer.pdf_limits import oversized_pages
 
 MAX_PAGES = 2000             # pages checked per file; the rest are reported unchecked
 CHECK_SECONDS = 30.0         # pages not begun by then are reported unchecked (worker limit: 60 s)
@@ -96,30 +96,9 @@ def check_redactions(path: str | Path) -> RedactionCheck:
     except (pdfium.PdfiumError, OSError, ValueError) as exc:
         return RedactionCheck((), 0, 0, f"could not check: {describe(exc)}")
     try:
-        return _check_document(document, _oversized_pages(path))
+        return _check_document(document, oversized_pages(path, range(min(len(document), MAX_PAGES))))
     finally:
         document.close()
-
-
-def _oversized_pages(path: str | Path) -> set[int]:
-    """Pages whose content inflates past pypdf's decompression limit (75 MB): PDFium would
-    inflate all of it into memory just to load the page (a 1 MB flate bomb took the worker to
-    820 MB), so they are reported unchecked instead. pypdf stops at its limit."""
-    oversized: set[int] = set()
-    try:
-        reader = pypdf.PdfReader(str(path))
-        for index, page in enumerate(reader.pages[:MAX_PAGES]):
-            try:
-                contents = page.get_contents()
-                if contents is not None:
-                    contents.get_data()
-            except pypdf.errors.LimitReachedError:
-                oversized.add(index)
-            except Exception:           # pypdf's own trouble with a page is PDFium's to judge
-                continue
-    except Exception:
-        return oversized
-    return oversized
 
 
 def _check_document(document: pdfium.PdfDocument, oversized: set[int] = frozenset()) -> RedactionCheck:

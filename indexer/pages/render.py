@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.indexer.extract.result import describe
+from dossier.indexer.pdf_limits import oversized_pages
 
 WIDTHS = (200, 800, 1600)           # the only widths served (pixels)
 THUMBNAIL_WIDTH = WIDTHS[0]
@@ -51,6 +52,8 @@ def render_pdf_page(path: Path, page_number: int, width: int, target: str) -> Re
     try:
         if not 1 <= page_number <= len(document):
             return Rendered(False, f"no page {page_number}")
+        if oversized_pages(path, range(page_number - 1, page_number)):
+            return Rendered(False, "the page's content is too large to draw")
         page = document[page_number - 1]
         page_width, page_height = page.get_size()
         if page_width <= 0 or page_height <= 0:
@@ -126,6 +129,8 @@ def page_words(path: Path, page_number: int) -> tuple[Word, ...] | Rendered:
     try:
         if not 1 <= page_number <= len(document):
             return Rendered(False, f"no page {page_number}")
+        if oversized_pages(path, range(page_number - 1, page_number)):
+            return ()
         page = document[page_number - 1]
         if page.get_rotation() % 360:
             return ()

@@ -117,6 +117,7 @@ def token_required(view):
             raise ApiError(401, "unauthorized", "This needs an API token: Authorization: Bearer <token>.")
         use_token(token)
         return view(*args, **kwargs)
+    wrapped.needs_token = True          # web/openapi.py describes its security and error answers
     return wrapped
 
 
@@ -150,8 +151,6 @@ def search():
           description: One page of hits, the facet counts of the whole result, and "did you mean".
           content: {application/json: {schema: {$ref: '#/components/schemas/SearchResult'}}}
         400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     try:
         result = dossier().search(query.search_query(request.args), viewer())
@@ -177,10 +176,8 @@ def document(doc_id: str):
         200:
           description: The document.
           content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
         404: {$ref: '#/components/responses/NotFound'}
         410: {$ref: '#/components/responses/Gone'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     return document_record(doc_id)
 
@@ -199,10 +196,8 @@ def page(doc_id: str, n: int):
         200:
           description: The page.
           content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
         404: {$ref: '#/components/responses/NotFound'}
         410: {$ref: '#/components/responses/Gone'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     view = dossier().page(doc_id, n, viewer(), draw=False)
     urls = {str(w): url_for("pages.image", doc_id=view.doc.id, n=n, width=w, _external=True)
@@ -246,7 +241,6 @@ def create():
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" -F title='State sues polluters' -F date=2019-03-04 -F file=@release.pdf -F attachments=@complaint.pdf -F attachments_meta='[{"kind": "filing", "case_number": "1:19-cv-00123"}]' {base}/api/documents
       tags: [write]
-      security: [{token: []}]
       requestBody:
         required: true
         content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}}
@@ -257,14 +251,10 @@ def create():
         200:
           description: These bytes were already stored; nothing changed but the new links.
           content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         413: {$ref: '#/components/responses/TooLarge'}
         415: {$ref: '#/components/responses/Unsupported'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     if security.form_unreadable():
         raise ApiError(400, "bad_request", security.UNREADABLE_FORM)
@@ -318,7 +308,6 @@ def update(doc_id: str):
       x-curl: >-
         curl -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"topics": ["water", "pollution"]}' {base}/api/documents/ID
       tags: [write]
-      security: [{token: []}]
       requestBody:
         required: true
         content: {application/json: {schema: {$ref: '#/components/schemas/Metadata'}}}
@@ -326,12 +315,8 @@ def update(doc_id: str):
         200:
           description: The document as it is now.
           content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     changes = request.get_json(silent=True)
     if not isinstance(changes, dict):
@@ -350,7 +335,6 @@ def add_link(doc_id: str):
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"id": "OTHER", "type": "related"}' {base}/api/documents/ID/links
       tags: [write]
-      security: [{token: []}]
       requestBody:
         required: true
         content:
@@ -366,12 +350,8 @@ def add_link(doc_id: str):
         200:
           description: Already linked.
           content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
@@ -390,17 +370,12 @@ def remove_link(doc_id: str, other_id: str):
       x-curl: >-
         curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/documents/ID/links/OTHER
       tags: [write]
-      security: [{token: []}]
       responses:
         200:
           description: Unlinked; the document as it is now.
           content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     if not dossier().unlink(doc_id, other_id, actor=viewer()):
         raise ApiError(404, "not_found", f"{doc_id} and {other_id} are not linked.")
@@ -417,19 +392,14 @@ def delete(doc_id: str):
       x-curl: >-
         curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/documents/ID
       tags: [write]
-      security: [{token: []}]
       responses:
         200:
           description: Deleted.
           content:
             application/json:
               schema: {type: object, properties: {id: {type: string}, deleted: {type: boolean}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     doc = dossier().delete(doc_id, actor=viewer())
     return {"id": doc.id, "deleted": True}
@@ -453,7 +423,6 @@ def publish(doc_id: str):
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"at": "2026-12-02T09:00"}' {base}/api/documents/ID/publish
       tags: [publish]
-      security: [{token: []}]
       requestBody:
         content:
           application/json:
@@ -466,12 +435,8 @@ def publish(doc_id: str):
         200:
           description: Published (or scheduled); the document as it is now.
           content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     body = json_object()
     at = parse_time(body["at"], dossier().config.office_zone) if body.get("at") else None
@@ -489,7 +454,6 @@ def withdraw(doc_id: str):
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason": "Filed in error"}' {base}/api/documents/ID/withdraw
       tags: [publish]
-      security: [{token: []}]
       requestBody:
         content:
           application/json:
@@ -502,12 +466,8 @@ def withdraw(doc_id: str):
               schema:
                 type: object
                 properties: {id: {type: string}, state: {const: withdrawn}, reason: {type: [string, "null"]}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     body = json_object()
     dossier().withdraw(doc_id, str(body.get("reason") or ""), actor=viewer())
@@ -566,9 +526,7 @@ def create_alert():
                 type: object
                 properties: {confirmed: {type: boolean}, frequency: {type: string}, search: {type: object}}
         400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
         404: {$ref: '#/components/responses/NotFound'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     body = json_object()
     search = _search_body(body)
@@ -600,7 +558,6 @@ def create_webhook():
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"url": "WEBHOOK_URL"}' {base}/api/webhooks
       tags: [alerts]
-      security: [{token: []}]
       requestBody:
         content:
           application/json:
@@ -611,10 +568,6 @@ def create_webhook():
           content:
             application/json:
               schema: {type: object, properties: {id: {type: integer}, url: {type: string}, secret: {type: string}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     body = json_object()
     if not isinstance(body.get("url"), str):
@@ -632,16 +585,12 @@ def list_webhooks():
       x-curl: >-
         curl -H "Authorization: Bearer $TOKEN" {base}/api/webhooks
       tags: [alerts]
-      security: [{token: []}]
       responses:
         200:
           description: The webhooks.
           content:
             application/json:
               schema: {type: object, properties: {webhooks: {type: array, items: {type: object}}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     return {"webhooks": [_webhook_record(h) for h in dossier().webhooks(viewer())]}
 
@@ -656,7 +605,6 @@ def delete_webhook(webhook_id: str):
       x-curl: >-
         curl -X DELETE -H "Authorization: Bearer $TOKEN" {base}/api/webhooks/ID
       tags: [alerts]
-      security: [{token: []}]
       parameters:
         - {name: webhook_id, in: path, required: true, schema: {type: integer}}
       responses:
@@ -665,9 +613,7 @@ def delete_webhook(webhook_id: str):
           content:
             application/json:
               schema: {type: object, properties: {id: {type: integer}, deleted: {type: boolean}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
         404: {$ref: '#/components/responses/NotFound'}
-        429: {$ref: '#/components/responses/TooManyRequests'}
     """
     if not webhook_id.isdigit():
         raise ApiError(404, "not_found", f"No webhook {webhook_id}.")

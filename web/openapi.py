@@ -243,11 +243,28 @@ def _add_rule(spec: APISpec, rule, view) -> None:
     prose = " ".join((view.__doc__ or "").split("---")[0].split())
     for method in methods:
         operations[method].setdefault("description", prose)
+        _common_answers(operations[method], method, getattr(view, "needs_token", False))
     path = _PATH_ARG.sub(r"{\2}", rule.rule)
     params = [{"name": arg, "in": "path", "required": True,
                "schema": _CONVERTER_SCHEMA.get(converter, {"type": "string"})}
               for converter, arg in _PATH_ARG.findall(rule.rule)]
     spec.path(path=path, operations={m: operations[m] for m in methods}, parameters=params)
+
+
+def _common_answers(operation: dict, method: str, needs_token: bool) -> None:
+    """What every operation may answer, from how it is served: any request may carry a token (a
+    bad one is a 401, too many a 429); one that needs a token says so and may be refused (403: a
+    browser session, or beyond the token user's role), and a write may be malformed (400)."""
+    shared = {"401": "Unauthorized", "429": "TooManyRequests"}
+    if needs_token:
+        operation.setdefault("security", [{"token": []}])
+        shared["403"] = "Forbidden"
+        if method in ("post", "patch", "delete"):
+            shared["400"] = "BadRequest"
+    responses = operation.setdefault("responses", {})
+    for status, name in shared.items():
+        if status not in responses and int(status) not in responses:
+            responses[status] = {"$ref": f"#/components/responses/{name}"}
 
 
 def _version() -> str:

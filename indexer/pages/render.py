@@ -41,8 +41,9 @@ class Word:
     box: tuple[float, float, float, float]     # left, top, right, bottom: fractions of the page, top-left origin
 
 
-def render_pdf_page(path: Path, page_number: int, width: int, target: str) -> Rendered:
-    """Page ``page_number`` (1-based) at ``width`` pixels wide, as WebP at ``target``."""
+def _on_page(path: Path, page_number: int, work, too_large):
+    """``work(page)`` on page ``page_number`` (1-based) of the PDF at ``path``; ``too_large`` for a
+    page whose content PDFium must not inflate; a Rendered saying why when it cannot be done."""
     import pypdfium2 as pdfium
 
     try:
@@ -53,8 +54,17 @@ def render_pdf_page(path: Path, page_number: int, width: int, target: str) -> Re
         if not 1 <= page_number <= len(document):
             return Rendered(False, f"no page {page_number}")
         if oversized_pages(path, range(page_number - 1, page_number)):
-            return Rendered(False, "the page's content is too large to draw")
-        page = document[page_number - 1]
+            return too_large
+        return work(document[page_number - 1])
+    except Exception as exc:
+        return Rendered(False, describe(exc))
+    finally:
+        document.close()
+
+
+def render_pdf_page(path: Path, page_number: int, width: int, target: str) -> Rendered:
+    """Page ``page_number`` (1-based) at ``width`` pixels wide, as WebP at ``target``."""
+    def draw(page) -> Rendered:
         page_width, page_height = page.get_size()
         if page_width <= 0 or page_height <= 0:
             return Rendered(False, "the page has no size")
@@ -63,10 +73,7 @@ def render_pdf_page(path: Path, page_number: int, width: int, target: str) -> Re
         bitmap = page.render(scale=scale, crop=(0, crop, 0, 0), may_draw_forms=True)
         _save(bitmap.to_pil(), target)
         return Rendered(True)
-    except Exception as exc:
-        return Rendered(False, describe(exc))
-    finally:
-        document.close()
+    return _on_page(path, page_number, draw, Rendered(False, "the page's content is too large to draw"))
 
 
 def render_photo(path: Path, width: int, target: str) -> Rendered:
@@ -120,18 +127,7 @@ def _save(image, target: str) -> None:
 def page_words(path: Path, page_number: int) -> tuple[Word, ...] | Rendered:
     """The words of a page's text layer with their boxes; () for a page without one or a rotated
     page (its boxes would not fall on the image)."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(str(path))
-    except Exception as exc:
-        return Rendered(False, describe(exc))
-    try:
-        if not 1 <= page_number <= len(document):
-            return Rendered(False, f"no page {page_number}")
-        if oversized_pages(path, range(page_number - 1, page_number)):
-            return ()
-        page = document[page_number - 1]
+    def words(page) -> tuple[Word, ...]:
         if page.get_rotation() % 360:
             return ()
         textpage = page.get_textpage()
@@ -139,10 +135,7 @@ def page_words(path: Path, page_number: int) -> tuple[Word, ...] | Rendered:
             return _words(textpage, page.get_bbox())
         finally:
             textpage.close()
-    except Exception as exc:
-        return Rendered(False, describe(exc))
-    finally:
-        document.close()
+    return _on_page(path, page_number, words, ())
 
 
 def _words(textpage, cropbox) -> tuple[Word, ...]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from dossier.indexer.extract.ocr import Recognised
 from dossier.indexer.ocr_pages import IMAGE_MIMES, pages_to_recognise
-from dossier.repository import NotFound
+from dossier.repository import NotFound, process_alive
 
 from . import provenance, settings
 from .errors import Invalid
@@ -127,17 +127,6 @@ def _dead_owners(app: "Dossier") -> list[str]:
     dead = []
     for name in app.repo.ocr_owners():
         owner_host, _, pid = name.rpartition(":")
-        if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+        if owner_host == host and pid.isdigit() and not process_alive(int(pid)):
             dead.append(name)
     return dead
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-

@@ -8,10 +8,10 @@ from .repo import Problem, Repository, SpooledFile
 from .alerts import Alert, Alerts, Pending, Webhook
 from .audit import Audit, AuditEntry
 from .publication import Publication
-from .units import Link, NewDocument
+from .units import Link, NewDocument, process_alive
 
 __all__ = [
     "Alert", "Alerts", "Pending", "Webhook", "Audit", "AuditEntry", "CorruptOriginal", "Document", "EDITABLE_FIELDS", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES",
     "LIST_FIELDS", "Link", "LinkedDocument", "Links", "NewDocument", "NotFound", "PageSource", "Problem", "Publication", "Repository",
-    "RepositoryError", "STATES", "SpooledFile", "TEXT_STATUSES",
+    "RepositoryError", "STATES", "process_alive", "SpooledFile", "TEXT_STATUSES",
 ]

@@ -158,7 +158,7 @@ def _live(path: Path, record: dict) -> bool:
         age = time.time() - path.stat().st_mtime
     except OSError:
         return False
-    return _alive(record.get("pid")) and age < STALE_JOURNAL_SECONDS
+    return process_alive(record.get("pid")) and age < STALE_JOURNAL_SECONDS
 
 
 def _remove_unnamed(repo: "Repository", sha256s, *, besides: Path | None) -> int:
@@ -173,7 +173,8 @@ def _remove_unnamed(repo: "Repository", sha256s, *, besides: Path | None) -> int
     return removed
 
 
-def _alive(pid) -> bool:
+def process_alive(pid) -> bool:
+    """Whether a process of this machine with that id runs (journals and OCR claims name theirs)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:

@@ -28,15 +28,16 @@ def counts(app: Dossier):
 @with_dossier
 def send_digests(app: Dossier):
     """Send every daily alert's pending documents now (`dossier serve` does at 07:00 office time)."""
-    done = app.send_digests()
-    click.echo(f"sent {done.sent} message(s), {done.failed} failed (retried later), {done.dropped} dropped, "
-               f"{done.confirmations} confirmation(s)")
+    _report(app.send_digests())
 
 
 @alerts.command("send")
 @with_dossier
 def send(app: Dossier):
     """Deliver what is due in the outbox now (what `dossier serve` does on its own)."""
-    done = app.deliver_alerts()
+    _report(app.deliver_alerts())
+
+
+def _report(done) -> None:
     click.echo(f"sent {done.sent} message(s), {done.failed} failed (retried later), {done.dropped} dropped, "
                f"{done.confirmations} confirmation(s)")

@@ -66,6 +66,7 @@ def test_bad_query_and_no_results_are_friendly(client, release):
 def test_did_you_mean(client, release):
     page = text(client.get("/search?q=groundwatr"))        # nothing as typed: the correction's results
     assert "Showing results for <strong>groundwater</strong>" in page and "State sues polluters" in page
+    assert "result for “groundwater”" in page and "for “groundwatr”" not in page   # the count is the correction's
     assert "as_typed=1" in page
     as_typed = text(client.get("/search?q=groundwatr&as_typed=1"))
     assert "Did you mean" in as_typed and "groundwater" in as_typed and "Nothing matches" in as_typed

@@ -240,7 +240,7 @@ def _add_rule(spec: APISpec, rule, view) -> None:
     missing = [m for m in methods if m not in operations]
     if missing:
         raise LookupError(f"{rule.endpoint} ({rule.rule}) has no description for {', '.join(missing)}")
-    prose = " ".join((view.__doc__ or "").split("---")[0].split())
+    prose = " ".join((view.__doc__ or "").split("---")[0].split()).replace("``", "`")   # reST to Markdown
     for method in methods:
         operations[method].setdefault("description", prose)
         _common_answers(operations[method], method, getattr(view, "needs_token", False))
@@ -261,10 +261,10 @@ def _common_answers(operation: dict, method: str, needs_token: bool) -> None:
         shared["403"] = "Forbidden"
         if method in ("post", "patch", "delete"):
             shared["400"] = "BadRequest"
-    responses = operation.setdefault("responses", {})
+    responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
     for status, name in shared.items():
-        if status not in responses and int(status) not in responses:
-            responses[status] = {"$ref": f"#/components/responses/{name}"}
+        responses.setdefault(status, {"$ref": f"#/components/responses/{name}"})
+    operation["responses"] = dict(sorted(responses.items()))
 
 
 def _version() -> str:

@@ -119,4 +119,7 @@ def test_the_api_page_shows_every_operation_with_an_example(live):
             if method != "parameters":
                 assert op["summary"] in html and path in html
     assert "curl" in html and "/api/openapi.json" in html
+    follow = html.split('id="post--api-alerts"')[1].split("</section>")[0]
+    assert "An API token is optional." in follow and "Needs an API token" not in follow
+    assert "``" not in html and "<code>" in html.split("api-op", 1)[1]
     assert "https://" not in html.replace("https://schemas", "")   # no CDN: our own files only

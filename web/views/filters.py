@@ -98,10 +98,15 @@ def xml_safe(value) -> str:
     return _XML_INVALID.sub("", str(value or ""))
 
 
+def inline_code(text: str) -> Markup:
+    """`code` in a description as <code>code</code>; everything else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
-        office_time=office_time,
+        office_time=office_time, inline_code=inline_code,
         facet_label=facet_label, value_label=value_label,
     )
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_LABELS=FIELD_LABELS, FIELD_FACETS=FIELD_FACETS,

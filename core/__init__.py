@@ -18,6 +18,7 @@ from .adding import Added, Release, Stored
 from .app import Dossier
 from .importing import entries_of
 from .pages import Match, PageImage, PageView, has_pages
+from .reading import TextPage, TextPages
 from .errors import Conflict, CoreError, CorruptOriginal, Forbidden, IndexLocked, Invalid, InvalidLink, \
     InvalidMetadata, NotFound, QueryError, Refused, RepositoryError, Withdrawn
 from .settings import SETTINGS, Config, load_config
@@ -31,4 +32,5 @@ __all__ = [
     "MAX_PER_PAGE", "NotFound", "PUBLIC", "Problem", "QueryError", "REJECTION_CODES", "Refused", "Report",
     "RepositoryError", "SETTINGS", "SORTS", "SearchQuery", "SearchResult", "Stored", "TEXT_STATUSES", "Upload", "download_name", "entries_of",
     "Viewer", "load_config", "staff", "PAGE_WIDTHS", "Unrenderable", "Match", "PageImage", "PageView", "has_pages",
+    "TextPage", "TextPages",
 ]

@@ -187,7 +187,8 @@ class Dossier:
     def link_summary(self, doc_id: str, viewer: Viewer = PUBLIC) -> Links:
         return reading.link_summary(self, doc_id, viewer)
 
-    def pages(self, doc_id: str, viewer: Viewer = PUBLIC, query: str = "") -> list[tuple[str, list]]:
+    def pages(self, doc_id: str, viewer: Viewer = PUBLIC, query: str = "") -> reading.TextPages:
+        """The text its page shows, page by page, with a query's matches marked."""
         return reading.pages(self, doc_id, viewer, query)
 
     def page_sources(self, doc_id: str, viewer: Viewer = PUBLIC) -> list[PageSource]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from dossier.indexer.pages import THUMBNAIL_WIDTH, WIDTHS, Unrenderable, Word, renderable
 from dossier.indexer.pages.cache import VERSION, Original
+from dossier.indexer.reading_text import reading_pages, reading_text_of_page
 from dossier.repository import Document, NotFound, Problem
 
 from .errors import Invalid
@@ -103,8 +104,7 @@ def page(app: "Dossier", doc_id: str, number: int, viewer: Viewer, query: str = 
     count = page_count(app, doc)
     if not 1 <= number <= count:
         raise NotFound(doc_id)
-    texts = app.repo.pages(doc.id)
-    text = texts[number - 1] if number <= len(texts) else ""
+    text = reading_text_of_page(app.repo.pages(doc.id), number)
     terms = app.index.highlight_terms(query)
     marks = app.index.marks(text, terms) if terms else []
     words, unavailable = (), None
@@ -132,7 +132,7 @@ def matches(app: "Dossier", doc_id: str, viewer: Viewer, query: str) -> list[Mat
     if not terms:
         return []
     out = []
-    for number, text in enumerate(app.repo.pages(doc.id), 1):
+    for number, text in enumerate(reading_pages(app.repo.pages(doc.id)), 1):
         spans = app.index.marks(text, terms)
         if spans:
             out.append(_snippet(number, text, spans))

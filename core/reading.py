@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dossier.indexer.reading_text import reading_pages
 from dossier.indexer.search import Hit, SearchQuery, SearchResult
 from dossier.repository import AuditEntry, Document, LinkedDocument, Links, NotFound, PageSource
 
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from .app import Dossier
 
 LINK_NAMES = ("attachments", "attached_to", "related")
+DOCUMENT_PAGE_CHARS = 40_000      # of text on a document's page; the reader shows the rest a page at a time
 
 
 def search(app: "Dossier", query: SearchQuery, viewer: Viewer) -> SearchResult:
@@ -72,12 +75,46 @@ def link_summary(app: "Dossier", doc_id: str, viewer: Viewer) -> Links:
     return Links(**{name: tuple(LinkedDocument(d.id, d.kind, d.title) for d in full[name]) for name in LINK_NAMES})
 
 
-def pages(app: "Dossier", doc_id: str, viewer: Viewer, query: str = "") -> list[tuple[str, list]]:
-    """Each page's text with the spans a query's matches cover (the index's own analysis:
-    the words a snippet marks)."""
+@dataclass(frozen=True)
+class TextPage:
+    number: int                       # from 1
+    text: str                         # as people read it (no stamps, no margin line numbers)
+    marks: list[tuple[int, int]]      # spans of ``text`` the query matches
+
+
+@dataclass(frozen=True)
+class TextPages:
+    """The pages a document's page shows: all of a short one; of a long one, as many as
+    ``DOCUMENT_PAGE_CHARS`` holds (the pages a query matches first), the rest left to the reader."""
+    shown: list[TextPage]
+    count: int                        # pages in the document
+    opening: str                      # the first page's text, whatever is shown
+
+    @property
+    def partial(self) -> bool:
+        return len(self.shown) < self.count
+
+
+def pages(app: "Dossier", doc_id: str, viewer: Viewer, query: str = "") -> TextPages:
+    """The document's text page by page, each with the spans a query's matches cover (the index's
+    own analysis: the words a snippet marks), within the document page's budget."""
     doc = document(app, doc_id, viewer)
+    raw = app.repo.pages(doc.id)
+    texts = reading_pages(raw) if doc.page_count else list(raw)
     terms = app.index.highlight_terms(query)
-    return [(text, app.index.marks(text, terms) if terms else []) for text in app.repo.pages(doc.id)]
+    every = [TextPage(n, text, app.index.marks(text, terms) if terms else []) for n, text in enumerate(texts, 1)]
+    matching = [page for page in every if page.marks]
+    return TextPages(_within_budget(matching or every), len(every), texts[0] if texts else "")
+
+
+def _within_budget(candidates: list[TextPage]) -> list[TextPage]:
+    shown, used = [], 0
+    for page in candidates:
+        used += len(page.text)
+        if shown and used > DOCUMENT_PAGE_CHARS:
+            break
+        shown.append(page)
+    return shown
 
 
 def page_sources(app: "Dossier", doc_id: str, viewer: Viewer) -> list[PageSource]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from .reading_text import line_key, repeated_lines
 
 # Text handed to the highlighter (and stored for snippets) is cut to this length,
 # so one huge document cannot make a search slow.
@@ -13,33 +14,19 @@ SNIPPET_CHARS = 240
 _SNIPPET_LEAD = 60          # characters of context kept before the first mark
 _MAX_MARKS_SCANNED = 200
 
-_DIGITS_RE = re.compile(r"\d+")
 _WS_RE = re.compile(r"\s+")
 
 
-def _line_key(line: str) -> str:
-    return _DIGITS_RE.sub("#", " ".join(line.split())).casefold()
-
-
-def strip_repeated_lines(pages: Sequence[str], min_pages: int = 3) -> tuple[list[str], list[str]]:
+def strip_repeated_lines(pages: Sequence[str]) -> tuple[list[str], list[str]]:
     """Remove lines that repeat on most pages of a document (court e-filing
     stamps such as "Case 1:18-cv-00428-RB Document 12 Filed 06/18/18 Page 3 of
-    20", running headers, page numbers).
+    20", running headers, page numbers: ``reading_text.repeated_lines``).
 
-    Lines are compared after collapsing whitespace and replacing digit runs, so
-    "Page 3 of 20" and "Page 4 of 20" count as the same line. A line is dropped
-    when it occurs on more than half the pages of a document with at least
-    ``min_pages`` pages. Returns (cleaned pages, first occurrence of each
-    dropped line) so the caller can keep the stamps once at document level.
+    Returns (cleaned pages, first occurrence of each dropped line) so the caller
+    can keep the stamps once at document level.
     """
     pages = list(pages)
-    if len(pages) < min_pages:
-        return pages, []
-    counts: Counter[str] = Counter()
-    for page in pages:
-        counts.update({_line_key(line) for line in page.splitlines() if line.strip()})
-    threshold = len(pages) // 2 + 1
-    repeated = {key for key, n in counts.items() if n >= threshold}
+    repeated = repeated_lines(pages)
     if not repeated:
         return pages, []
     cleaned: list[str] = []
@@ -47,7 +34,7 @@ def strip_repeated_lines(pages: Sequence[str], min_pages: int = 3) -> tuple[list
     for page in pages:
         kept = []
         for line in page.splitlines():
-            key = _line_key(line) if line.strip() else ""
+            key = line_key(line) if line.strip() else ""
             if key in repeated:
                 first_seen.setdefault(key, line.strip())
             else:

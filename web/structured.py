@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from dossier.core import Document
+from dossier.core import Document, TextPages
 
 DESCRIPTION_CHARS = 200
 SITE_NAME = "Dossier"
@@ -14,9 +14,9 @@ def page_url(doc: Document) -> str:
     return url_for("documents.show", doc_id=doc.id, _external=True)
 
 
-def description(doc: Document, pages: list) -> str:
+def description(doc: Document, pages: TextPages) -> str:
     """The opening words of its text, cut at a word, else what it is."""
-    text = " ".join(" ".join(page for page, _ in pages[:1]).split())
+    text = " ".join(pages.opening.split())
     if not text:
         return f"{doc.title} ({doc.kind}{', ' + doc.date if doc.date else ''})"
     if len(text) <= DESCRIPTION_CHARS:
@@ -36,7 +36,7 @@ def _file(doc: Document) -> dict:
             **({"identifier": doc.case_number} if doc.case_number else {})}
 
 
-def json_ld(doc: Document, links: dict[str, list[Document]], pages: list, configured_publisher: str) -> dict:
+def json_ld(doc: Document, links: dict[str, list[Document]], pages: TextPages, configured_publisher: str) -> dict:
     """A release as a NewsArticle with its attachments; anything else as a DigitalDocument that is
     part of the releases it came with."""
     common = {"@context": "https://schema.org", "name": doc.title, "url": page_url(doc),
@@ -52,7 +52,7 @@ def json_ld(doc: Document, links: dict[str, list[Document]], pages: list, config
                              for d in links.get("attached_to", [])]} if links.get("attached_to") else {})}
 
 
-def open_graph(doc: Document, pages: list, configured_publisher: str) -> list[tuple[str, str]]:
+def open_graph(doc: Document, pages: TextPages, configured_publisher: str) -> list[tuple[str, str]]:
     """(property, content) pairs for <meta> tags."""
     return [("og:type", "article"), ("og:title", doc.title), ("og:url", page_url(doc)),
             ("og:description", description(doc, pages)),

@@ -19,7 +19,7 @@ from dossier.indexer.reading_text import reading_pages, reading_text_of_page
 from dossier.repository import Document, NotFound, Problem
 
 from .errors import Invalid
-from .reading import document
+from .reading import document, marked_pages
 from .visibility import Viewer
 
 if TYPE_CHECKING:
@@ -106,14 +106,15 @@ def page(app: "Dossier", doc_id: str, number: int, viewer: Viewer, query: str = 
         raise NotFound(doc_id)
     text = reading_text_of_page(app.repo.pages(doc.id), number)
     terms = app.index.highlight_terms(query)
-    marks = app.index.marks(text, terms) if terms else []
+    spanish = bool(terms) and app.index.is_spanish(doc.id)
+    marks = app.index.marks(text, terms, spanish=spanish) if terms else []
     words, unavailable = (), None
     if has_pages(doc):
         original = _original(app, doc)
         words = app.page_images.words(original, number)
         if draw:
             unavailable = _drawn(app, original, number)
-    hits = tuple(w for w in words if terms and app.index.marks(w.text, terms, 1))
+    hits = tuple(w for w in words if terms and app.index.marks(w.text, terms, 1, spanish=spanish))
     return PageView(doc, number, count, text, marks, words, hits, has_pages(doc), unavailable)
 
 
@@ -131,13 +132,12 @@ def matches(app: "Dossier", doc_id: str, viewer: Viewer, query: str) -> list[Mat
     terms = app.index.highlight_terms(query)
     if not terms:
         return []
+    texts = reading_pages(app.repo.pages(doc.id))
     out = []
-    for number, text in enumerate(reading_pages(app.repo.pages(doc.id)), 1):
-        spans = app.index.marks(text, terms)
-        if spans:
-            out.append(_snippet(number, text, spans))
-            if len(out) >= MAX_MATCH_LIST:
-                break
+    for number, spans in marked_pages(app, doc.id, texts, query, terms):
+        out.append(_snippet(number, texts[number - 1], spans))
+        if len(out) >= MAX_MATCH_LIST:
+            break
     return out
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,10 +102,25 @@ def pages(app: "Dossier", doc_id: str, viewer: Viewer, query: str = "") -> TextP
     doc = document(app, doc_id, viewer)
     raw = app.repo.pages(doc.id)
     texts = reading_pages(raw) if doc.page_count else list(raw)
+    opening = texts[0] if texts else ""
     terms = app.index.highlight_terms(query)
-    every = [TextPage(n, text, app.index.marks(text, terms) if terms else []) for n, text in enumerate(texts, 1)]
-    matching = [page for page in every if page.marks]
-    return TextPages(_within_budget(matching or every), len(every), texts[0] if texts else "")
+    every = [TextPage(n, text, []) for n, text in enumerate(texts, 1)]
+    if not terms:
+        return TextPages(_within_budget(every), len(every), opening)
+    matching = [TextPage(n, texts[n - 1], marks) for n, marks in marked_pages(app, doc.id, texts, query, terms)]
+    return TextPages(_within_budget(matching or every), len(every), opening)
+
+
+def marked_pages(app: "Dossier", doc_id: str, texts: list[str], query: str,
+                 terms: frozenset[str]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """(page, marks) for each page a query's words are on, in order: the pages the index's
+    positions name, or every page when it cannot tell."""
+    candidates = app.index.pages_with_words(doc_id, query) or range(1, len(texts) + 1)
+    spanish = app.index.is_spanish(doc_id)
+    for number in candidates:
+        marks = app.index.marks(texts[number - 1], terms, spanish=spanish) if number <= len(texts) else []
+        if marks:
+            yield number, marks
 
 
 def _within_budget(candidates: list[TextPage]) -> list[TextPage]:

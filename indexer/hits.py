@@ -6,7 +6,7 @@ import json
 from .analysis import plain_snippet, snippet
 from .pagematch import DocumentPositions, PageMatcher
 from .query import UserQuery
-from .schema import marking_analyzers
+from .schema import is_spanish, marking_analyzers
 from .search import Hit
 
 
@@ -23,7 +23,6 @@ class HitBuilder:
 
     def hits(self, docnums: list[int]) -> list[Hit]:
         terms = self.user.highlight_terms(self.reader) if self.user else frozenset()
-        analyzer = marking_analyzers(self.schema)
         hits = []
         for docnum in docnums:
             fields = self.searcher.stored_fields(docnum)
@@ -32,7 +31,7 @@ class HitBuilder:
                 snip = plain_snippet(fields.get("text", ""))
             else:
                 text = self._page_text(docnum, best) if best else fields.get("text", "")
-                snip = snippet(text, terms, analyzer)
+                snip = snippet(text, terms, marking_analyzers(is_spanish(self.reader, docnum)))
             hits.append(Hit(id=fields["id"], kind=fields.get("kind", ""), title=fields.get("title", ""),
                             date=fields.get("date"), office=fields.get("office"), snippet=snip,
                             pages=pages, state=fields.get("state", "published"), publish_at=fields.get("publish_at"),

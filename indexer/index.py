@@ -34,8 +34,9 @@ from dossier.repository.models import Document
 from . import accelerator_check
 from .analysis import find_marks
 from .errors import IndexerError, IndexLocked, QueryError
+from .pagematch import DocumentPositions, PageMatcher
 from .query import UserQuery
-from .schema import DOC, SCHEMA_VERSION, build_schema, marking_analyzers
+from .schema import DOC, SCHEMA_VERSION, build_schema, is_spanish, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
 from .percolate import percolate
@@ -186,9 +187,38 @@ class Index:
         except QueryError:
             return frozenset()
 
-    def marks(self, text: str, terms: frozenset[str], limit: int = MAX_MARKS) -> list[tuple[int, int]]:
-        """Spans of ``text`` to mark for ``terms`` (from ``highlight_terms``), the way snippets mark them."""
-        return find_marks(text, terms, marking_analyzers(self._ix.schema), limit)
+    def marks(self, text: str, terms: frozenset[str], limit: int = MAX_MARKS, *,
+              spanish: bool = False) -> list[tuple[int, int]]:
+        """Spans of ``text`` to mark for ``terms`` (from ``highlight_terms``), the way snippets mark
+        them; ``spanish``: the text is a Spanish document's (``is_spanish``)."""
+        return find_marks(text, terms, marking_analyzers(spanish), limit)
+
+    def is_spanish(self, doc_id: str) -> bool:
+        """Whether the document was indexed as Spanish (its words have Spanish stems too)."""
+        def spanish(snap):
+            docnum = snap.searcher.document_number(id=doc_id, type=DOC)
+            return docnum is not None and is_spanish(snap.searcher.reader(), docnum)
+        return self._read(spanish)
+
+    def pages_with_words(self, doc_id: str, text: str) -> tuple[int, ...] | None:
+        """The pages (from 1) of an indexed PDF holding any of a query's words, read from the
+        index's positions: the candidates to mark, so a 400-page exhibit is not analysed word by
+        word. None when the index cannot tell (not indexed, not paged, Spanish: its words may
+        match through Spanish stems, which carry no positions)."""
+        def pages(snap):
+            searcher, reader = snap.searcher, snap.searcher.reader()
+            docnum = searcher.document_number(id=doc_id, type=DOC)
+            if docnum is None or is_spanish(reader, docnum):
+                return None
+            starts = searcher.stored_fields(docnum).get("page_starts")
+            words = UserQuery(text, searcher.schema, reader).any_term_page_query() if starts else None
+            if words is None:
+                return None
+            return tuple(sorted(PageMatcher(DocumentPositions(reader, docnum), starts).pages(words)))
+        try:
+            return self._read(pages)
+        except QueryError:
+            return None
 
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()

@@ -12,6 +12,8 @@ version recreates it empty and sets ``Index.needs_rebuild``.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 
 from whoosh import analysis, columns, fields, formats
@@ -112,10 +114,18 @@ def spanish_analyzer():
     )
 
 
-def marking_analyzers(schema) -> tuple:
+@functools.cache
+def marking_analyzers(spanish: bool = False) -> tuple:
     """What a snippet's words are analysed with to find the query's terms in them: English, and
-    Spanish (a Spanish document may match through text_es alone)."""
-    return schema["text"].analyzer, schema["text_es"].analyzer
+    for a Spanish document Spanish too (it may match through text_es alone); never Spanish for
+    an English one, whose "plead" would otherwise be marked for "please" (both stem to "ple").
+    Built once per process: an index's schema is unpickled anew by every snapshot (and every
+    ``Index.schema`` read), which would defeat the per-word memo in ``analysis.analysed``."""
+    return (text_analyzer(), spanish_analyzer()) if spanish else (text_analyzer(),)
+
+
+def is_spanish(reader, docnum: int) -> bool:
+    return bool(reader.doc_field_length(docnum, "text_es", 0))
 
 
 # Whole words for "did you mean": lower-cased, NOT stemmed, NOT accent-folded

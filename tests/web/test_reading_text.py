@@ -8,6 +8,7 @@ import re
 import pytest
 
 from dossier.core import Upload
+from dossier.core.reading import marked_pages
 from dossier.indexer.reading_text import reading_page, reading_pages
 
 MOTION = "pdf/filings/xray__gov.uscourts.cand.320086.220.3.pdf"       # 28 pages on pleading paper
@@ -79,3 +80,25 @@ def test_framing_lines_are_those_on_most_pages_and_not_a_short_documents():
     pages = [f"Case 1:19-cv-00123 Document 4 Filed 03/03/19 Page {n} of 4\n{body}" for n, body in enumerate(bodies, 1)]
     assert reading_pages(pages) == bodies
     assert reading_pages(pages[:2]) == pages[:2]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("query", ["dismiss", "Micron OR Jinhua", "trade secret*", "misappropriation~",
+                                   "dismiss -Micron", "PLEASE NOTICE", "zebrafish", '"second amended complaint"'])
+def test_pages_named_by_the_index_are_the_pages_marking_every_page_finds(services, corpus, query):
+    motion = add_filing(services, corpus, MOTION)
+    texts = reading_pages(services.repo.pages(motion.id))
+    terms = services.index.highlight_terms(query)
+    scanned = [n for n, text in enumerate(texts, 1) if services.index.marks(text, terms)]
+    marked = [n for n, _ in marked_pages(services, motion.id, texts, query, terms)]
+    if '"' in query:       # a phrase's pages are where its words stand in order, not each word's
+        assert marked and set(marked) < set(scanned)
+    else:
+        assert marked == scanned
+
+
+def test_an_english_document_is_not_marked_through_spanish_stems(client, services):
+    services.add_text("Motion to dismiss\nThe plaintiffs do not adequately plead a claim. Please note the hearing.",
+                      {"title": "Motion to dismiss", "date": "2019-06-07"})
+    found = client.get("/search", query_string={"q": "please"}).get_data(as_text=True)
+    assert "<mark>Please</mark>" in found and "<mark>plead</mark>" not in found      # both stem to "ple" in Spanish

@@ -62,10 +62,13 @@ def reading_page(text: str, repeated: frozenset[str] = frozenset()) -> str:
     """One page without its framing lines (keys in ``repeated``) and its margin line numbers."""
     lines = text.splitlines()
     margin = _margin_numbered(lines)
-    kept = [line for line in lines
-            if not (line.strip() and line_key(line) in repeated)
-            and not (margin and _LONE_NUMBER_RE.fullmatch(line))]
-    return "\n".join(kept).strip("\n")
+    kept: list[str] = []
+    for line in lines:
+        if (line.strip() and line_key(line) in repeated) or (margin and _LONE_NUMBER_RE.fullmatch(line)):
+            continue
+        if line.strip() or (kept and kept[-1].strip()):      # blank lines left behind: one at most
+            kept.append(line)
+    return "\n".join(kept).rstrip()
 
 
 def reading_pages(pages: Sequence[str]) -> list[str]:

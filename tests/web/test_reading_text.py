@@ -58,10 +58,11 @@ def test_a_long_filing_shows_its_first_pages_and_points_to_the_reader(client, se
     assert len(response.data) < 100_000                                     # 280 KB with every page
     shown = re.findall(r'<section class="doc-page" id="page-(\d+)"', page)
     assert shown[0] == "1" and 1 < len(shown) < 87
-    assert f"Pages 1 to {shown[-1]} of 87 are shown here." in page
+    assert f"Shown here: pages 1 to {shown[-1]} of 87." in page
     assert f'href="/documents/{exhibit.id}/pages/{int(shown[-1]) + 1}"' in page
     deep = client.get(f"/documents/{exhibit.id}", query_string={"q": "Guggenheim"}).get_data(as_text=True)
     matched = re.findall(r'<section class="doc-page" id="page-(\d+)"', deep)
+    assert "Shown here: the 2 pages of 87 that match “Guggenheim”." in deep
     assert matched == ["56", "59"] and all("<mark>Guggenheim</mark>" in deep.split(f'id="page-{n}"', 1)[1].split("</section>")[0]
                            for n in matched)
 
@@ -69,6 +70,7 @@ def test_a_long_filing_shows_its_first_pages_and_points_to_the_reader(client, se
 def test_margin_numbers_go_only_where_they_count_down_the_margin():
     pleading = "\n".join(f"{n} " for n in range(1, 29)) + "\nMOTION TO DISMISS\nThe Court should grant it."
     assert reading_page(pleading) == "MOTION TO DISMISS\nThe Court should grant it."
+    assert reading_page(pleading.replace("\n", "\n \n")) == "MOTION TO DISMISS\n \nThe Court should grant it."
     table = "Exhibit totals\n" + "\n".join(str(n) for n in (12, 7, 40, 3, 19, 22, 5, 31, 8, 14, 9, 2))
     assert reading_page(table) == table                                    # figures in a column stay
     short = "1\n2\n3\nThree numbered steps."

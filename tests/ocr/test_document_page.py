@@ -45,3 +45,25 @@ def test_the_upload_form_warns_staff_of_a_scan(signed_in, tmp_path):
     assert response.status_code == 303
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Scanned, without text that can be read: exhibit.pdf." in page
+
+
+def test_a_filing_with_one_scanned_page_says_which_page_was_recognised(client, services, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.pdfmaker import make_pdf
+    typed = make_pdf(tmp_path / "typed.pdf", ["Motion to dismiss", "Argument", "Conclusion"])
+    scan = make_scan_pdf(tmp_path / "exhibit.pdf", ["Exhibit A: the signed lease"])
+    writer = PdfWriter()
+    for page in [*PdfReader(typed).pages[:2], *PdfReader(scan).pages, PdfReader(typed).pages[2]]:
+        writer.add_page(page)
+    mixed = tmp_path / "motion.pdf"
+    with mixed.open("wb") as out:
+        writer.write(out)
+    stored, _ = services.add(Upload(mixed, "motion.pdf", {}))
+    doc_id = stored.document.id
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "Some pages of this file are scans" in page and "This file is a scan" not in page
+    services.recognise(doc_id)
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "The text of page 3 was recognised automatically (the other pages carry their own)" in page
+    assert "signed lease" in page

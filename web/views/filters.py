@@ -103,10 +103,23 @@ def inline_code(text: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
+PAGES_NAMED = 5         # a list of pages past this many ends "and N more"
+
+
+def page_list(numbers) -> str:
+    """"page 3", "pages 3 and 7", "pages 3, 7, 9, 12, 15 and 4 more"."""
+    numbers = [str(n) for n in numbers]
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    if len(numbers) > PAGES_NAMED:
+        return f"pages {', '.join(numbers[:PAGES_NAMED])} and {len(numbers) - PAGES_NAMED} more"
+    return f"pages {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
-        office_time=office_time, inline_code=inline_code,
+        office_time=office_time, inline_code=inline_code, page_list=page_list,
         facet_label=facet_label, value_label=value_label,
     )
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_LABELS=FIELD_LABELS, FIELD_FACETS=FIELD_FACETS,

@@ -17,7 +17,7 @@ from dossier.indexer.pages import THUMBNAIL_WIDTH, WIDTHS, Unrenderable, Word, r
 from dossier.indexer.pages.cache import VERSION, Original
 from dossier.repository import Document, NotFound, Problem
 
-from .errors import Invalid
+from .errors import Invalid, Withdrawn
 from .reading import document
 from .visibility import Viewer
 
@@ -43,6 +43,14 @@ class Match:
     page: int
     snippet: str
     marks: list[tuple[int, int]]      # spans of ``snippet``
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A document's small image, as lists show it."""
+    doc_id: str
+    photo: bool                        # a photo (else a PDF's first page)
+    size: tuple[int, int] | None       # the thumbnail's pixels once drawn; None: drawn when first asked for
 
 
 @dataclass(frozen=True)
@@ -150,16 +158,26 @@ def _snippet(number: int, text: str, spans: list[tuple[int, int]]) -> Match:
                  [(a + (1 if start else 0), b + (1 if start else 0)) for a, b in inside])
 
 
-def with_pages(app: "Dossier", doc_ids: Iterable[str], viewer: Viewer) -> set[str]:
-    """Of these documents, those this viewer may see that have page images (for thumbnails)."""
-    out = set()
-    for doc_id in doc_ids:
+def previews(app: "Dossier", doc_ids: Iterable[str], viewer: Viewer) -> dict[str, Preview]:
+    """Of these documents, those this viewer may see that have a thumbnail (or will have one when it
+    is first asked for). Text documents have none, and neither has one whose first page could not
+    be drawn: lists show a placeholder rather than a broken image."""
+    out = {}
+    for doc_id in dict.fromkeys(doc_ids):
         try:
-            if has_pages(document(app, doc_id, viewer)):
-                out.add(doc_id)
-        except Exception:       # NotFound, Withdrawn: no thumbnail
+            doc = document(app, doc_id, viewer)
+        except (NotFound, Withdrawn):
             continue
+        preview = _preview(app, doc)
+        if preview is not None:
+            out[doc.id] = preview
     return out
+
+
+def _preview(app: "Dossier", doc: Document) -> Preview | None:
+    if not has_pages(doc) or app.page_images.failed(doc.sha256, 1, THUMBNAIL_WIDTH):
+        return None
+    return Preview(doc.id, doc.mime != PDF, app.page_images.size(doc.sha256, 1, THUMBNAIL_WIDTH))
 
 
 def render_thumbnails(app: "Dossier", docs: Iterable[Document]) -> None:

@@ -36,6 +36,18 @@ def _png(path: Path) -> Path:
     return path
 
 
+def _jpeg(path: Path) -> Path:
+    """A 480x320 photo: bands of colour, enough to see that it is drawn."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (46, 98, 118))
+    draw = ImageDraw.Draw(image)
+    for band in range(0, 320, 40):
+        draw.rectangle((0, band, 480, band + 18), fill=(200, 220, 230))
+    image.save(path, "JPEG")
+    return path
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The app over a filled data folder, served on a free port: (base URL, {name: document id})."""
@@ -71,7 +83,14 @@ def site(tmp_path_factory):
                                   "topics": ["water"]})
     photo, _ = services.add(Upload(_png(tmp / "podium.png"), "podium.png",
                                           {"title": "The Attorney General at the podium", "date": "2019-03-04"}))
-    ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id}
+    visit, (visit_filing, visit_photo) = services.add_text(
+        "AG visits the treatment plant\nThe Attorney General toured the plant.",
+        {"title": "AG tours the treatment plant", "date": "2019-05-06", "topics": ["water"]},
+        [Upload(make_pdf(tmp / "order.pdf", ["Order granting the injunction", "The plant shall stop."]), "order.pdf",
+                {"kind": "filing", "title": "Order granting the injunction", "doc_type": "order"}),
+         Upload(_jpeg(tmp / "plant.jpg"), "plant.jpg", {"kind": "photo", "title": "The treatment plant's basins"})])
+    ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id,
+           "visit": visit.document.id}
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -127,6 +146,7 @@ PUBLIC_PAGES = [
     ("document-release", "/documents/{release}"),
     ("document-filing", "/documents/{filing}?q=perchlorate"),
     ("document-photo", "/documents/{photo}"),
+    ("document-release-with-photo", "/documents/{visit}"),
     ("reader-page-1", "/documents/{filing}/pages/1"),
     ("reader-with-query", "/documents/{filing}/pages/3?q=perchlorate"),
     ("reader-no-match", "/documents/{filing}/pages/2?q=zebrafish"),
@@ -325,5 +345,59 @@ def test_the_reader_in_chromium_draws_the_page_and_its_hits(site, browser, width
             figure = page.locator(".reader__page").bounding_box()
             assert (details["y"] < figure["y"]) if width < 1024 else (details["x"] > figure["x"])
             page.screenshot(path=str(SHOTS / f"reader-{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _loaded(page, selector: str) -> list[str]:
+    """The src of each image under ``selector`` that did not load (a broken image)."""
+    return page.eval_on_selector_all(selector, "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0))"
+                                                ".map(i => i.currentSrc || i.src)")
+
+
+def _scroll_through(page) -> None:
+    """Scroll to the bottom a screen at a time, so lazy images start, and wait for them."""
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+            scrollTo(0, y); await new Promise(r => setTimeout(r, 50));
+        }
+        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+    }""")
+
+
+@pytest.mark.parametrize("width, javascript", [(1280, True), (390, True), (390, False)])
+def test_thumbnails_load_on_results_release_case_and_browse_pages(site, browser, width, javascript):  # noqa: F811
+    """Every thumbnail loads (naturalWidth > 0), in its fixed box, with its alt text; text documents
+    show the lined box; nothing is wider than the screen. Screenshots are kept."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        loaded = []           # (status, type) of every thumbnail fetched: seen without JavaScript too
+        page.on("response", lambda r: loaded.append((r.status, r.headers.get("content-type")))
+                if "thumbnail.webp" in r.url else None)
+        for name, path, wanted in [("results", "/search?kind=filing&kind=photo", 5),
+                                   ("release", f"/documents/{ids['visit']}", 3),
+                                   ("case", "/cases/1:19-cv-00123", 1), ("browse", "/browse/topic/water", 0)]:
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            thumbs = page.locator(".thumb img, .photos img")
+            assert thumbs.count() >= wanted, name
+            # Fixed boxes (nothing moves as images load): smaller on a phone and in a release's table.
+            for box in page.locator(".thumb").all():
+                size = box.bounding_box()
+                small = width < 640 or box.evaluate("b => !!b.closest('table')")
+                assert (round(size["width"]), round(size["height"])) == ((64, 83) if small else (100, 130)), name
+            if name == "release":
+                assert page.locator(".photos img").count() == 1      # the release's photo, drawn large
+            assert all(img.get_attribute("alt") for img in thumbs.all()), name
+            if javascript:        # (no script can be run in the page without it)
+                _scroll_through(page)
+                assert _loaded(page, ".thumb img, .photos img, .document__photo img") == [], name
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            page.screenshot(path=str(SHOTS / f"thumbnails-{name}-{width}{'' if javascript else '-nojs'}.png"),
+                            full_page=True)
+        assert loaded and all(status == 200 and kind == "image/webp" for status, kind in loaded), loaded
     finally:
         context.close()

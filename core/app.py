@@ -214,6 +214,10 @@ class Dossier:
         """The thumbnails of these documents that this viewer may see, by id (lists, release pages)."""
         return pages.previews(self, doc_ids, viewer)
 
+    def embeddable(self, doc_id: str, number: int = 1) -> tuple[Document, pages.Preview | None]:
+        """A public document as other sites may embed it at a page (oEmbed), with its thumbnail."""
+        return pages.embeddable(self, doc_id, number)
+
     def original(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, Path]:
         return reading.original(self, doc_id, viewer)
 

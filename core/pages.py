@@ -19,7 +19,7 @@ from dossier.repository import Document, NotFound, Problem
 
 from .errors import Invalid, Withdrawn
 from .reading import document
-from .visibility import Viewer
+from .visibility import PUBLIC, Viewer
 
 if TYPE_CHECKING:
     from .app import Dossier
@@ -178,6 +178,20 @@ def _preview(app: "Dossier", doc: Document) -> Preview | None:
     if not has_pages(doc) or app.page_images.failed(doc.sha256, 1, THUMBNAIL_WIDTH):
         return None
     return Preview(doc.id, doc.mime != PDF, app.page_images.size(doc.sha256, 1, THUMBNAIL_WIDTH))
+
+
+def embeddable(app: "Dossier", doc_id: str, number: int = 1) -> tuple[Document, Preview | None]:
+    """A document other sites may embed at page ``number``: one the public may see (NotFound
+    otherwise, a withdrawn one and a page it does not have included), with its thumbnail, drawn
+    now if it was not."""
+    try:
+        doc = document(app, doc_id, PUBLIC)
+    except Withdrawn:
+        raise NotFound(doc_id) from None
+    if not 1 <= number <= page_count(app, doc):
+        raise NotFound(doc_id)
+    render_thumbnails(app, [doc])
+    return doc, _preview(app, doc)
 
 
 def render_thumbnails(app: "Dossier", docs: Iterable[Document]) -> None:

@@ -147,6 +147,9 @@ PUBLIC_PAGES = [
     ("document-filing", "/documents/{filing}?q=perchlorate"),
     ("document-photo", "/documents/{photo}"),
     ("document-release-with-photo", "/documents/{visit}"),
+    ("embed-page-1", "/documents/{filing}/embed"),
+    ("embed-page-2", "/documents/{filing}/embed?page=2"),
+    ("embed-text-release", "/documents/{release}/embed"),
     ("reader-page-1", "/documents/{filing}/pages/1"),
     ("reader-with-query", "/documents/{filing}/pages/3?q=perchlorate"),
     ("reader-no-match", "/documents/{filing}/pages/2?q=zebrafish"),
@@ -399,5 +402,84 @@ def test_thumbnails_load_on_results_release_case_and_browse_pages(site, browser,
             page.screenshot(path=str(SHOTS / f"thumbnails-{name}-{width}{'' if javascript else '-nojs'}.png"),
                             full_page=True)
         assert loaded and all(status == 200 and kind == "image/webp" for status, kind in loaded), loaded
+    finally:
+        context.close()
+
+
+HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><title>A newspaper</title></head><body>
+<h1>A story about the case</h1>
+<div id="embed">{embed}</div>
+<iframe id="document" src="{document}" width="600" height="400" title="The document page"></iframe>
+</body></html>"""
+
+
+@pytest.fixture
+def other_site():
+    """Another origin (another port) serving one page, set by the test: a newspaper's story."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", pages
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_the_embed_is_framed_by_another_site_and_no_other_page_is(site, browser, other_site):  # noqa: F811
+    """A page of another origin embeds the filing as oEmbed says: its image loads, the page bar
+    shows in the frame and Next works inside it; the same page framing the document's own page
+    gets nothing (frames are refused there)."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    base, ids = site
+    host, pages = other_site
+    asked = urllib.parse.urlencode({"url": f"{base}/documents/{ids['filing']}", "maxwidth": 500})
+    with urllib.request.urlopen(f"{base}/oembed?{asked}") as answer:
+        oembed = json.load(answer)
+    pages["/story.html"] = HOST_PAGE.format(embed=oembed["html"], document=f"{base}/documents/{ids['filing']}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(host + "/story.html")
+        page.wait_for_load_state("networkidle")
+        embed = page.frame_locator("#embed iframe")
+        image = embed.locator(".embed__page img")
+        image.wait_for()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        frame = page.locator("#embed iframe").bounding_box()
+        border = 4                                               # the iframe's default 2 px each side
+        assert (round(frame["width"]), round(frame["height"])) == (oembed["width"] + border, oembed["height"] + border)
+        assert oembed["width"] <= 500
+        nav = embed.locator(".embed__nav").bounding_box()       # in the frame, not scrolled out of it
+        assert nav["y"] + nav["height"] <= frame["y"] + frame["height"] + 1
+        assert "Page 1 of 3" in embed.locator(".embed__where").inner_text()
+        embed.get_by_role("link", name="Next page").click()
+        embed.locator(".embed__where", has_text="Page 2 of 3").wait_for()
+        assert embed.locator(".embed__page img").evaluate("img => img.complete && img.naturalWidth > 0")
+        back = embed.locator(".embed__title a")
+        assert back.get_attribute("target") == "_blank" and back.get_attribute("href").endswith("/pages/2")
+        # The document page refuses the frame: Chromium shows its error page, none of ours.
+        assert page.frame_locator("#document").locator("#doc-title").count() == 0
+        framed = [f.url for f in page.frames if f != page.main_frame]
+        assert not any(url == f"{base}/documents/{ids['filing']}" for url in framed), framed
+        page.screenshot(path=str(SHOTS / "embed-framed-by-another-site.png"), full_page=True)
     finally:
         context.close()

@@ -483,3 +483,49 @@ def test_the_embed_is_framed_by_another_site_and_no_other_page_is(site, browser,
         page.screenshot(path=str(SHOTS / "embed-framed-by-another-site.png"), full_page=True)
     finally:
         context.close()
+
+
+SELECT_WORDS = """words => {
+    const text = document.querySelector('.reader__text .doc-page__text');
+    const node = [...text.childNodes].find(n => n.nodeType === 3 && n.textContent.includes(words));
+    const start = node.textContent.indexOf(words);
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, start + words.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+}"""
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_selected_words_get_a_link_that_opens_the_page_with_them_highlighted(site, browser, javascript):  # noqa: F811
+    """With JavaScript, selecting words of the page's text offers a link (the page with the words
+    as a phrase query); following it highlights them in the text and draws them on the image.
+    Without it the offer stays hidden, and the plain "Link to this page" is a working link."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        reader = f"{base}/documents/{ids['filing']}/pages/3"
+        page.goto(reader)
+        offer = page.locator(".reader__quote")
+        assert not offer.is_visible()
+        plain = page.locator("a[data-copy-link]")
+        assert plain.get_attribute("href") == reader
+        if not javascript:
+            plain.click()
+            page.wait_for_url(reader)
+            return
+        page.evaluate(SELECT_WORDS, "poisoned the aquifer")
+        offer.wait_for(state="visible")
+        link = offer.get_by_role("link", name="Copy a link to the selected words")
+        assert link.get_attribute("href") == reader + "?q=%22poisoned%20the%20aquifer%22"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "reader-quote-offered.png"), full_page=True)
+        page.goto(link.get_attribute("href"))
+        marks = page.locator(".reader__text mark").all_inner_texts()
+        assert "poisoned" in marks and "aquifer" in marks
+        assert page.locator(".reader__hit").count() >= 2
+        page.screenshot(path=str(SHOTS / "reader-quote-followed.png"), full_page=True)
+    finally:
+        context.close()

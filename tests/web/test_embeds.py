@@ -137,3 +137,12 @@ def test_document_and_reader_pages_name_their_oembed_in_their_head(client, signe
     pdf = make_pdf("draft.pdf", ["A draft complaint"])
     draft, _ = services.add(Upload(pdf, "draft.pdf", {"kind": "filing"}), release=Release("draft"))
     assert discovery(text(signed_in.get(f"/documents/{draft.document.id}"))) is None     # nothing to embed yet
+
+
+def test_a_title_is_escaped_in_the_oembed_html_and_the_embed(client, services, make_pdf):
+    pdf = make_pdf("xss.pdf", ["A filing with a hostile title"])
+    stored, _ = services.add(Upload(pdf, "xss.pdf", {"kind": "filing", "title": '"><script>alert(1)</script>'}))
+    body = oembed(client, f"{BASE}/documents/{stored.document.id}").get_json()
+    assert body["title"] == '"><script>alert(1)</script>'
+    assert "<script>" not in body["html"] and 'title="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body["html"]
+    assert "<script>" not in text(client.get(f"/documents/{stored.document.id}/embed"))

@@ -146,3 +146,16 @@ def test_a_title_is_escaped_in_the_oembed_html_and_the_embed(client, services, m
     assert body["title"] == '"><script>alert(1)</script>'
     assert "<script>" not in body["html"] and 'title="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body["html"]
     assert "<script>" not in text(client.get(f"/documents/{stored.document.id}/embed"))
+
+
+def test_a_public_thumbnail_may_be_shown_by_other_sites_a_draft_s_only_here(app, signed_in, services, release,
+                                                                           make_pdf):
+    _, (complaint, _) = release
+    public = app.test_client().get(f"/documents/{complaint.id}/thumbnail.webp")
+    public.close()
+    assert public.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    pdf = make_pdf("draft.pdf", ["A draft complaint"])
+    draft, _ = services.add(Upload(pdf, "draft.pdf", {"kind": "filing"}), release=Release("draft"))
+    staff = signed_in.get(f"/documents/{draft.document.id}/thumbnail.webp")
+    staff.close()
+    assert staff.status_code == 200 and staff.headers["Cross-Origin-Resource-Policy"] == "same-origin"

@@ -498,12 +498,13 @@ SELECT_WORDS = """words => {
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_selected_words_get_a_link_that_opens_the_page_with_them_highlighted(site, browser, javascript):  # noqa: F811
+def test_selected_words_get_a_link_that_opens_the_page_with_them_highlighted(site, browser, axe, javascript):  # noqa: F811
     """With JavaScript, selecting words of the page's text offers a link (the page with the words
     as a phrase query); following it highlights them in the text and draws them on the image.
     Without it the offer stays hidden, and the plain "Link to this page" is a working link."""
     base, ids = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript,
+                                  bypass_csp=True)      # (for axe's script, injected by the test)
     page = context.new_page()
     try:
         reader = f"{base}/documents/{ids['filing']}/pages/3"
@@ -520,6 +521,7 @@ def test_selected_words_get_a_link_that_opens_the_page_with_them_highlighted(sit
         offer.wait_for(state="visible")
         link = offer.get_by_role("link", name="Copy a link to the selected words")
         assert link.get_attribute("href") == reader + "?q=%22poisoned%20the%20aquifer%22"
+        assert violations(axe, page) == []
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "reader-quote-offered.png"), full_page=True)
         page.goto(link.get_attribute("href"))

@@ -121,3 +121,16 @@ def test_the_upload_result_shows_a_thumbnail_for_each_part(signed_in, release, t
     assert response.status_code == 200 and "Details that differ" in page
     assert_thumbnail(page, complaint, "First page of Complaint")
     assert 'thumb thumb--none' in page                                      # the typed release: the box
+
+
+def test_a_thumbnail_not_drawn_yet_is_drawn_when_the_list_asks_for_it(client, services, release):
+    """Page images are derived data, deletable at any time (and an import draws none): the list
+    still shows the image, whose route draws it on request."""
+    import shutil
+
+    _, (complaint, _) = release
+    shutil.rmtree(services.page_images.root)
+    page = text(client.get("/search"))
+    assert_thumbnail(page, complaint, "First page of Complaint")
+    image = fetch(client, f"/documents/{complaint.id}/thumbnail.webp")
+    assert image.status_code == 200 and Image.open(io.BytesIO(image.data)).width == 200

@@ -17,7 +17,7 @@ from dossier.uploads.names import download_name
 from .adding import Added, Release, Stored
 from .app import Dossier
 from .importing import entries_of
-from .pages import Match, PageImage, PageView, has_pages
+from .pages import Match, PageImage, PageView, Preview, has_pages
 from .reading import TextPage, TextPages
 from .errors import Conflict, CoreError, CorruptOriginal, Forbidden, IndexLocked, Invalid, InvalidLink, \
     InvalidMetadata, NotFound, QueryError, Refused, RepositoryError, Withdrawn
@@ -31,6 +31,6 @@ __all__ = [
     "Hit", "IndexLocked", "Invalid", "InvalidLink", "InvalidMetadata", "KINDS", "LINK_TYPES", "LIST_FIELDS",
     "MAX_PER_PAGE", "NotFound", "PUBLIC", "Problem", "QueryError", "REJECTION_CODES", "Refused", "Report",
     "RepositoryError", "SETTINGS", "SORTS", "SearchQuery", "SearchResult", "Stored", "TEXT_STATUSES", "Upload", "download_name", "entries_of",
-    "Viewer", "load_config", "staff", "PAGE_WIDTHS", "Unrenderable", "Match", "PageImage", "PageView", "has_pages",
+    "Viewer", "load_config", "staff", "PAGE_WIDTHS", "Unrenderable", "Match", "PageImage", "PageView", "Preview", "has_pages",
     "TextPage", "TextPages",
 ]

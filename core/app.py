@@ -211,9 +211,13 @@ class Dossier:
     def thumbnail(self, doc_id: str, viewer: Viewer = PUBLIC) -> pages.PageImage:
         return pages.thumbnail(self, doc_id, viewer)
 
-    def with_pages(self, doc_ids: Iterable[str], viewer: Viewer = PUBLIC) -> set[str]:
-        """Which of these documents have page images this viewer may see (thumbnails in lists)."""
-        return pages.with_pages(self, doc_ids, viewer)
+    def previews(self, doc_ids: Iterable[str], viewer: Viewer = PUBLIC) -> dict[str, pages.Preview]:
+        """The thumbnails of these documents that this viewer may see, by id (lists, release pages)."""
+        return pages.previews(self, doc_ids, viewer)
+
+    def embeddable(self, doc_id: str, number: int = 1) -> tuple[Document, pages.Preview | None]:
+        """A public document as other sites may embed it at a page (oEmbed), with its thumbnail."""
+        return pages.embeddable(self, doc_id, number)
 
     def original(self, doc_id: str, viewer: Viewer = PUBLIC) -> tuple[Document, Path]:
         return reading.original(self, doc_id, viewer)

@@ -18,9 +18,9 @@ from dossier.indexer.pages.cache import VERSION, Original
 from dossier.indexer.reading_text import reading_pages, reading_text_of_page
 from dossier.repository import Document, NotFound, Problem
 
-from .errors import Invalid
+from .errors import Invalid, Withdrawn
 from .reading import document, marked_pages
-from .visibility import Viewer
+from .visibility import PUBLIC, Viewer
 
 if TYPE_CHECKING:
     from .app import Dossier
@@ -44,6 +44,14 @@ class Match:
     page: int
     snippet: str
     marks: list[tuple[int, int]]      # spans of ``snippet``
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A document's small image, as lists show it."""
+    doc_id: str
+    photo: bool                        # a photo (else a PDF's first page)
+    size: tuple[int, int] | None       # the thumbnail's pixels once drawn; None: drawn when first asked for
 
 
 @dataclass(frozen=True)
@@ -150,16 +158,40 @@ def _snippet(number: int, text: str, spans: list[tuple[int, int]]) -> Match:
                  [(a + (1 if start else 0), b + (1 if start else 0)) for a, b in inside])
 
 
-def with_pages(app: "Dossier", doc_ids: Iterable[str], viewer: Viewer) -> set[str]:
-    """Of these documents, those this viewer may see that have page images (for thumbnails)."""
-    out = set()
-    for doc_id in doc_ids:
+def previews(app: "Dossier", doc_ids: Iterable[str], viewer: Viewer) -> dict[str, Preview]:
+    """Of these documents, those this viewer may see that have a thumbnail (or will have one when it
+    is first asked for). Text documents have none, and neither has one whose first page could not
+    be drawn: lists show a placeholder rather than a broken image."""
+    out = {}
+    for doc_id in dict.fromkeys(doc_ids):
         try:
-            if has_pages(document(app, doc_id, viewer)):
-                out.add(doc_id)
-        except Exception:       # NotFound, Withdrawn: no thumbnail
+            doc = document(app, doc_id, viewer)
+        except (NotFound, Withdrawn):
             continue
+        preview = _preview(app, doc)
+        if preview is not None:
+            out[doc.id] = preview
     return out
+
+
+def _preview(app: "Dossier", doc: Document) -> Preview | None:
+    if not has_pages(doc) or app.page_images.failed(doc.sha256, 1, THUMBNAIL_WIDTH):
+        return None
+    return Preview(doc.id, doc.mime != PDF, app.page_images.size(doc.sha256, 1, THUMBNAIL_WIDTH))
+
+
+def embeddable(app: "Dossier", doc_id: str, number: int = 1) -> tuple[Document, Preview | None]:
+    """A document other sites may embed at page ``number``: one the public may see (NotFound
+    otherwise, a withdrawn one and a page it does not have included), with its thumbnail, drawn
+    now if it was not."""
+    try:
+        doc = document(app, doc_id, PUBLIC)
+    except Withdrawn:
+        raise NotFound(doc_id) from None
+    if not 1 <= number <= page_count(app, doc):
+        raise NotFound(doc_id)
+    render_thumbnails(app, [doc])
+    return doc, _preview(app, doc)
 
 
 def render_thumbnails(app: "Dossier", docs: Iterable[Document]) -> None:

@@ -98,11 +98,12 @@ def close_services(app: Flask) -> None:
 
 def _register(app: Flask) -> None:
     from . import api, auth, feeds, sessions
-    from .views import alerts, browse, crawlers, documents, edit, errors, filters, pages, publishing, search, upload
+    from .views import alerts, browse, crawlers, documents, edit, embeds, errors, filters, pages, publishing, search, \
+        upload
 
     app.before_request(sessions.load_user)
     for blueprint in (search.bp, documents.bp, pages.bp, browse.bp, upload.bp, edit.bp, publishing.bp, feeds.bp, auth.bp,
-                      api.bp, crawlers.bp, alerts.bp):
+                      api.bp, crawlers.bp, alerts.bp, embeds.bp):
         app.register_blueprint(blueprint)
     filters.install(app)
     errors.install(app)

@@ -21,6 +21,8 @@ CSRF_HEADER = "X-CSRF-Token"
 
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# The embed viewer is the one page any site may frame; everything else refuses frames.
+EMBED_CSP = PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 # Originals are other people's bytes: a sandbox with no scripts and no same-origin,
 # so even HTML that slipped through would run as an opaque origin, if at all.
 ORIGINAL_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
@@ -145,11 +147,22 @@ def add_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY" if "frame-ancestors 'none'" in \
-        response.headers["Content-Security-Policy"] else "SAMEORIGIN"
+    frames = frame_options(response.headers["Content-Security-Policy"])
+    if frames:
+        response.headers["X-Frame-Options"] = frames
+    else:
+        response.headers.pop("X-Frame-Options", None)
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response
+
+
+def frame_options(csp: str) -> str | None:
+    """X-Frame-Options saying what the CSP's frame-ancestors says, for browsers that read only it;
+    None for the embed (the header cannot say "any site")."""
+    if "frame-ancestors 'none'" in csp:
+        return "DENY"
+    return None if "frame-ancestors *" in csp else "SAMEORIGIN"
 
 
 def original_csp(mime: str) -> str:

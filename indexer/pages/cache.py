@@ -67,6 +67,24 @@ class PageImages:
         path = self.folder(sha256) / self.name(page, width)
         return path if path.exists() else None
 
+    def failed(self, sha256: str, page: int, width: int) -> bool:
+        """Whether this image's last render failed lately (it is not tried again before RETRY_SECONDS)."""
+        target = self.folder(sha256) / self.name(page, width)
+        return not target.exists() and _failure(target) is not None
+
+    def size(self, sha256: str, page: int, width: int) -> tuple[int, int] | None:
+        """The drawn image's (width, height) in pixels, read from its header; None when not drawn."""
+        from PIL import Image
+
+        path = self.cached(sha256, page, width)
+        if path is None:
+            return None
+        try:
+            with Image.open(path) as image:
+                return image.size
+        except (OSError, ValueError):     # removed or replaced meanwhile
+            return None
+
     def image(self, original: Original, page: int, width: int) -> Path:
         """The page's image at ``width``, rendered now if it is not cached; Unrenderable if it cannot be."""
         [(_, outcome)] = self.images(original, [(page, width)])

@@ -36,6 +36,18 @@ def _png(path: Path) -> Path:
     return path
 
 
+def _jpeg(path: Path) -> Path:
+    """A 480x320 photo: bands of colour, enough to see that it is drawn."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (46, 98, 118))
+    draw = ImageDraw.Draw(image)
+    for band in range(0, 320, 40):
+        draw.rectangle((0, band, 480, band + 18), fill=(200, 220, 230))
+    image.save(path, "JPEG")
+    return path
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The app over a filled data folder, served on a free port: (base URL, {name: document id})."""
@@ -71,7 +83,14 @@ def site(tmp_path_factory):
                                   "topics": ["water"]})
     photo, _ = services.add(Upload(_png(tmp / "podium.png"), "podium.png",
                                           {"title": "The Attorney General at the podium", "date": "2019-03-04"}))
-    ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id}
+    visit, (visit_filing, visit_photo) = services.add_text(
+        "AG visits the treatment plant\nThe Attorney General toured the plant.",
+        {"title": "AG tours the treatment plant", "date": "2019-05-06", "topics": ["water"]},
+        [Upload(make_pdf(tmp / "order.pdf", ["Order granting the injunction", "The plant shall stop."]), "order.pdf",
+                {"kind": "filing", "title": "Order granting the injunction", "doc_type": "order"}),
+         Upload(_jpeg(tmp / "plant.jpg"), "plant.jpg", {"kind": "photo", "title": "The treatment plant's basins"})])
+    ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id,
+           "visit": visit.document.id}
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -127,6 +146,10 @@ PUBLIC_PAGES = [
     ("document-release", "/documents/{release}"),
     ("document-filing", "/documents/{filing}?q=perchlorate"),
     ("document-photo", "/documents/{photo}"),
+    ("document-release-with-photo", "/documents/{visit}"),
+    ("embed-page-1", "/documents/{filing}/embed"),
+    ("embed-page-2", "/documents/{filing}/embed?page=2"),
+    ("embed-text-release", "/documents/{release}/embed"),
     ("reader-page-1", "/documents/{filing}/pages/1"),
     ("reader-with-query", "/documents/{filing}/pages/3?q=perchlorate"),
     ("reader-no-match", "/documents/{filing}/pages/2?q=zebrafish"),
@@ -325,5 +348,186 @@ def test_the_reader_in_chromium_draws_the_page_and_its_hits(site, browser, width
             figure = page.locator(".reader__page").bounding_box()
             assert (details["y"] < figure["y"]) if width < 1024 else (details["x"] > figure["x"])
             page.screenshot(path=str(SHOTS / f"reader-{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _loaded(page, selector: str) -> list[str]:
+    """The src of each image under ``selector`` that did not load (a broken image)."""
+    return page.eval_on_selector_all(selector, "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0))"
+                                                ".map(i => i.currentSrc || i.src)")
+
+
+def _scroll_through(page) -> None:
+    """Scroll to the bottom a screen at a time, so lazy images start, and wait for them."""
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+            scrollTo(0, y); await new Promise(r => setTimeout(r, 50));
+        }
+        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+    }""")
+
+
+@pytest.mark.parametrize("width, javascript", [(1280, True), (390, True), (390, False)])
+def test_thumbnails_load_on_results_release_case_and_browse_pages(site, browser, width, javascript):  # noqa: F811
+    """Every thumbnail loads (naturalWidth > 0), in its fixed box, with its alt text; text documents
+    show the lined box; nothing is wider than the screen. Screenshots are kept."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        loaded = []           # (status, type) of every thumbnail fetched: seen without JavaScript too
+        page.on("response", lambda r: loaded.append((r.status, r.headers.get("content-type")))
+                if "thumbnail.webp" in r.url else None)
+        for name, path, wanted in [("results", "/search?kind=filing&kind=photo", 5),
+                                   ("release", f"/documents/{ids['visit']}", 3),
+                                   ("case", "/cases/1:19-cv-00123", 1), ("browse", "/browse/topic/water", 0)]:
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            thumbs = page.locator(".thumb img, .photos img")
+            assert thumbs.count() >= wanted, name
+            # Fixed boxes (nothing moves as images load): smaller on a phone and in a release's table.
+            for box in page.locator(".thumb").all():
+                size = box.bounding_box()
+                small = width < 640 or box.evaluate("b => !!b.closest('table')")
+                assert (round(size["width"]), round(size["height"])) == ((64, 83) if small else (100, 130)), name
+            if name == "release":
+                assert page.locator(".photos img").count() == 1      # the release's photo, drawn large
+            assert all(img.get_attribute("alt") for img in thumbs.all()), name
+            if javascript:        # (no script can be run in the page without it)
+                _scroll_through(page)
+                assert _loaded(page, ".thumb img, .photos img, .document__photo img") == [], name
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            page.screenshot(path=str(SHOTS / f"thumbnails-{name}-{width}{'' if javascript else '-nojs'}.png"),
+                            full_page=True)
+        assert loaded and all(status == 200 and kind == "image/webp" for status, kind in loaded), loaded
+    finally:
+        context.close()
+
+
+HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><title>A newspaper</title></head><body>
+<h1>A story about the case</h1>
+<div id="embed">{embed}</div>
+<iframe id="document" src="{document}" width="600" height="400" title="The document page"></iframe>
+</body></html>"""
+
+
+@pytest.fixture
+def other_site():
+    """Another origin (another port) serving one page, set by the test: a newspaper's story."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", pages
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_the_embed_is_framed_by_another_site_and_no_other_page_is(site, browser, other_site):  # noqa: F811
+    """A page of another origin embeds the filing as oEmbed says: its image loads, the page bar
+    shows in the frame and Next works inside it; the same page framing the document's own page
+    gets nothing (frames are refused there)."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    base, ids = site
+    host, pages = other_site
+    asked = urllib.parse.urlencode({"url": f"{base}/documents/{ids['filing']}", "maxwidth": 500})
+    with urllib.request.urlopen(f"{base}/oembed?{asked}") as answer:
+        oembed = json.load(answer)
+    pages["/story.html"] = HOST_PAGE.format(embed=oembed["html"], document=f"{base}/documents/{ids['filing']}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(host + "/story.html")
+        page.wait_for_load_state("networkidle")
+        embed = page.frame_locator("#embed iframe")
+        image = embed.locator(".embed__page img")
+        image.wait_for()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        frame = page.locator("#embed iframe").bounding_box()
+        border = 4                                               # the iframe's default 2 px each side
+        assert (round(frame["width"]), round(frame["height"])) == (oembed["width"] + border, oembed["height"] + border)
+        assert oembed["width"] <= 500
+        nav = embed.locator(".embed__nav").bounding_box()       # in the frame, not scrolled out of it
+        assert nav["y"] + nav["height"] <= frame["y"] + frame["height"] + 1
+        assert "Page 1 of 3" in embed.locator(".embed__where").inner_text()
+        embed.get_by_role("link", name="Next page").click()
+        embed.locator(".embed__where", has_text="Page 2 of 3").wait_for()
+        assert embed.locator(".embed__page img").evaluate("img => img.complete && img.naturalWidth > 0")
+        back = embed.locator(".embed__title a")
+        assert back.get_attribute("target") == "_blank" and back.get_attribute("href").endswith("/pages/2")
+        # The document page refuses the frame: Chromium shows its error page, none of ours.
+        assert page.frame_locator("#document").locator("#doc-title").count() == 0
+        framed = [f.url for f in page.frames if f != page.main_frame]
+        assert not any(url == f"{base}/documents/{ids['filing']}" for url in framed), framed
+        page.screenshot(path=str(SHOTS / "embed-framed-by-another-site.png"), full_page=True)
+    finally:
+        context.close()
+
+
+SELECT_WORDS = """words => {
+    const text = document.querySelector('.reader__text .doc-page__text');
+    const node = [...text.childNodes].find(n => n.nodeType === 3 && n.textContent.includes(words));
+    const start = node.textContent.indexOf(words);
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, start + words.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+}"""
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_selected_words_get_a_link_that_opens_the_page_with_them_highlighted(site, browser, axe, javascript):  # noqa: F811
+    """With JavaScript, selecting words of the page's text offers a link (the page with the words
+    as a phrase query); following it highlights them in the text and draws them on the image.
+    Without it the offer stays hidden, and the plain "Link to this page" is a working link."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript,
+                                  bypass_csp=True)      # (for axe's script, injected by the test)
+    page = context.new_page()
+    try:
+        reader = f"{base}/documents/{ids['filing']}/pages/3"
+        page.goto(reader)
+        offer = page.locator(".reader__quote")
+        assert not offer.is_visible()
+        plain = page.locator("a[data-copy-link]")
+        assert plain.get_attribute("href") == reader
+        if not javascript:
+            plain.click()
+            page.wait_for_url(reader)
+            return
+        page.evaluate(SELECT_WORDS, "poisoned the aquifer")
+        offer.wait_for(state="visible")
+        link = offer.get_by_role("link", name="Copy a link to the selected words")
+        assert link.get_attribute("href") == reader + "?q=%22poisoned%20the%20aquifer%22"
+        assert violations(axe, page) == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "reader-quote-offered.png"), full_page=True)
+        page.goto(link.get_attribute("href"))
+        marks = page.locator(".reader__text mark").all_inner_texts()
+        assert "poisoned" in marks and "aquifer" in marks
+        assert page.locator(".reader__hit").count() >= 2
+        page.screenshot(path=str(SHOTS / "reader-quote-followed.png"), full_page=True)
     finally:
         context.close()

@@ -103,7 +103,10 @@ def test_photo_is_shown_with_alt_text(client, services, tmp_path):
     path.write_bytes(png)
     stored, _ = services.add(Upload(path, "podium.png", {"title": 'AG at the "podium"'}))
     page = text(client.get(f"/documents/{stored.document.id}"))
-    assert f'<img src="/documents/{stored.document.id}/original" alt="AG at the &#34;podium&#34;">' in page
+    # The drawn image (no EXIF, GPS among it, travels with it), not the original.
+    assert f'<img src="/documents/{stored.document.id}/pages/1.webp?width=800"' in page
+    assert 'alt="AG at the &#34;podium&#34;" width="800" height="800">' in page
+    assert f'<img src="/documents/{stored.document.id}/original"' not in page
 
 
 def test_case_page_and_browse_page(client, release):

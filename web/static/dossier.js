@@ -174,4 +174,30 @@
     });
     link.dataset.label = label;
   });
+
+  // Selecting words of a page's text offers a link to them: the page with the words as a phrase
+  // query, so they are highlighted in the text and drawn on the image (?q="...").
+  var MAX_QUOTE = 200;
+  var quote = document.querySelector("[data-quote-link]");
+  var quoted = quote && quote.parentNode.querySelector(".doc-page__text");
+  if (quote && quoted) {
+    var quoteLink = quote.querySelector("a");
+    var done = quote.querySelector(".reader__quote-done");
+    document.addEventListener("selectionchange", function () {
+      var selection = window.getSelection();
+      var words = selection && selection.rangeCount && quoted.contains(selection.getRangeAt(0).commonAncestorContainer)
+        ? selection.toString().replace(/["\u201c\u201d]/g, " ").replace(/\s+/g, " ").trim() : "";
+      if (!words || words.length > MAX_QUOTE) { return; }
+      quoteLink.href = quote.getAttribute("data-quote-link") + "?q=" + encodeURIComponent('"' + words + '"');
+      done.textContent = "";
+      quote.hidden = false;
+    });
+    quoteLink.addEventListener("click", function (event) {
+      if (!navigator.clipboard) { return; }           // the link itself, to follow or copy
+      event.preventDefault();
+      navigator.clipboard.writeText(quoteLink.href).then(function () {
+        done.textContent = "Link copied.";
+      }, function () { window.location.href = quoteLink.href; });
+    });
+  }
 })();

@@ -21,7 +21,9 @@ def listing(facet: str, value: str, heading: str, template: str = "listing.html"
     if error:
         abort(400, description=error)
     last_page = max(1, -(-result.total // result.per_page))
+    previews = dossier().previews([hit.id for hit in result.hits], viewer())
     return render_template(template, result=result, heading=heading, facet=facet, value=value, args=args,
+                           previews=previews,
                            pages=page_numbers(result.page, last_page), last_page=last_page, **extra)
 
 

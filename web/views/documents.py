@@ -40,8 +40,10 @@ def show(doc_id: str, preview_token: str | None = None):
                      "meta_tags": structured.open_graph(doc, pages, publisher),
                      "canonical": structured.page_url(doc)}
     similar = dossier().similar(doc.id, viewer()) if preview_token is None else []
+    # A preview link opens no image route (those follow the signed-in or public viewer): boxes there.
+    previews = {} if preview_token else dossier().previews([doc.id, *(d.id for d in links["attachments"])], viewer())
     return render_template("document.html", doc=doc, links=links, preview_token=preview_token,
-                           pages=pages, q=q, similar=similar,
+                           pages=pages, q=q, similar=similar, previews=previews,
                            sources=dossier().page_sources(doc.id, viewer()), **described)
 
 

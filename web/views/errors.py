@@ -11,11 +11,14 @@ TITLES = {
     400: "This request could not be understood", 401: "Please sign in", 403: "Not allowed",
     404: "Page not found", 405: "Not allowed here", 413: "The upload is too large", 416: "No such part of this file",
     415: "This type of file is not accepted", 410: "No longer here", 429: "Too many attempts", 500: "Something went wrong",
+    501: "Not offered",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 410: "gone", 413: "too_large", 415: "unsupported_type", 416: "range_not_satisfiable",
          429: "rate_limited",
-         500: "internal_error"}
+         500: "internal_error", 501: "not_implemented"}
+# Where errors are JSON: the API, and oEmbed (whose callers are programs).
+JSON_ERROR_PATHS = ("/api/", "/oembed")
 
 
 # A refused upload's status by its code: too large 413, a type we do not take (or that lies) 415.
@@ -35,7 +38,7 @@ def handle(exc: HTTPException):
         message = "The upload is larger than this site accepts."
     # Allow (405), Retry-After (429, 503), Content-Range (416), WWW-Authenticate (401): kept on every page.
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_ERROR_PATHS):
         body, status = json_error(status, CODES.get(status, "error"), message)
         return body, status, headers
     page = render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message)

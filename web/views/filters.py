@@ -8,7 +8,7 @@ import re
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
-from dossier.core import local_time
+from dossier.core import PAGE_WIDTHS, local_time
 
 from .query import browse_url, url_with
 
@@ -116,6 +116,19 @@ def page_list(numbers) -> str:
     return f"pages {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
+# Thumbnails in lists are drawn in a box of this size (CSS pixels; a letter page's proportions),
+# given to every <img> so nothing moves when they load.
+THUMBNAIL_BOX = (100, 130)
+
+
+def scaled(preview, width: int) -> tuple[int, int]:
+    """An image of ``preview``'s document shown ``width`` pixels wide: (width, height), its height
+    from the drawn thumbnail's proportions (4:3 until it is drawn)."""
+    if preview is None or not preview.size or not preview.size[0]:
+        return width, width * 3 // 4
+    return width, max(1, round(width * preview.size[1] / preview.size[0]))
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         filesize=filesize, long_date=long_date, snippet=snippet, highlight=highlight, xml_safe=xml_safe,
@@ -124,4 +137,5 @@ def install(app: Flask) -> None:
     )
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FIELD_LABELS=FIELD_LABELS, FIELD_FACETS=FIELD_FACETS,
                                  TEXT_STATUS_NOTES=TEXT_STATUS_NOTES, url_with=url_with,
+                                 THUMBNAIL_BOX=THUMBNAIL_BOX, scaled=scaled, PAGE_WIDTHS=PAGE_WIDTHS,
                                  browse_url=browse_url, office_zone_name=lambda: current_app.extensions["dossier"].config.timezone)

@@ -80,7 +80,9 @@ def _image(use_case) -> Response:
     public = not who.staff and not who.previews
     response.cache_control.public = public
     response.cache_control.private = not public
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # A public image may be shown by other sites (oEmbed hands out the thumbnail's address); what
+    # only staff or a preview may see stays on this site.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin" if public else "same-origin"
     return response
 
 

@@ -36,7 +36,8 @@ def search():
     result, error = run_search(request.args)
     last_page = max(1, -(-result.total // result.per_page)) if result else 1
     selected = {name: request.args.getlist(name) for name in FACETS if request.args.getlist(name)}
-    return render_template("search.html", result=result, error=error, args=request.args,
+    previews = dossier().previews([hit.id for hit in result.hits], viewer()) if result else {}
+    return render_template("search.html", result=result, error=error, args=request.args, previews=previews,
                            q=request.args.get("q", ""), selected=selected, facets=FACETS,
                            pages=page_numbers(result.page, last_page) if result else [],
                            last_page=last_page), (400 if error else 200)

@@ -134,7 +134,8 @@ def upload():
               "automatically (OCR, a few seconds a page) and becomes searchable when that is done; check it "
               "before relying on it.", "warning")
     if any(p.differences for p in parts):
-        return render_template("upload_result.html", parts=parts)
+        previews = dossier().previews([p.document.id for p in parts], viewer())
+        return render_template("upload_result.html", parts=parts, previews=previews)
     if not added.main.created:
         flash("This release was already stored: its details are as they were.", "info")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from dossier.core import Document, TextPages
+from dossier.core import PAGE_WIDTHS, Document, TextPages
 
 DESCRIPTION_CHARS = 200
 SITE_NAME = "Dossier"
@@ -52,11 +52,16 @@ def json_ld(doc: Document, links: dict[str, list[Document]], pages: TextPages, c
                              for d in links.get("attached_to", [])]} if links.get("attached_to") else {})}
 
 
-def open_graph(doc: Document, pages: TextPages, configured_publisher: str) -> list[tuple[str, str]]:
-    """(property, content) pairs for <meta> tags."""
+def open_graph(doc: Document, pages: TextPages, configured_publisher: str,
+               pictured: Document | None = None) -> list[tuple[str, str]]:
+    """(property, content) pairs for <meta> tags; ``pictured``: the public document whose first
+    page or photo a link preview shows (the document itself, or a release's attachment)."""
+    image = url_for("pages.image", doc_id=pictured.id, n=1, width=PAGE_WIDTHS[1], _external=True) if pictured else None
+    pictured = (("og:image", image), ("og:image:alt", pictured.title), ("twitter:image", image)) if image else ()
     return [("og:type", "article"), ("og:title", doc.title), ("og:url", page_url(doc)),
             ("og:description", description(doc, pages)),
             ("og:site_name", configured_publisher or SITE_NAME),
             *((("article:published_time", doc.published_at),) if doc.published_at else ()),
-            ("twitter:card", "summary"), ("twitter:title", doc.title),
+            *pictured,
+            ("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", doc.title),
             ("twitter:description", description(doc, pages))]

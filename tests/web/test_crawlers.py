@@ -64,7 +64,12 @@ def test_a_release_page_is_a_news_article_naming_its_attachments(client, release
     assert data["associatedMedia"][0]["contentUrl"].endswith(f"/documents/{complaint.id}/original")
     assert f'<link rel="canonical" href="http://localhost/documents/{main.id}">' in html
     assert '<meta property="og:title" content="State sues polluters over groundwater">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    # A link preview shows the release's first attachment's first page, drawn without its file's metadata.
+    image = f"http://localhost/documents/{complaint.id}/pages/1.webp?width=800"
+    assert f'<meta property="og:image" content="{image}">' in html and '<meta property="og:image:alt" content="Complaint">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    with client.get(image.removeprefix("http://localhost")) as drawn:
+        assert drawn.status_code == 200 and drawn.mimetype == "image/webp"
 
 
 def test_a_filing_page_is_part_of_its_release(client, release):

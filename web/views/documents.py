@@ -33,15 +33,16 @@ def show(doc_id: str, preview_token: str | None = None):
     doc = get_document(doc_id)
     q = request.args.get("q", "")
     links, pages = linked(doc.id), dossier().pages(doc.id, viewer(), q)
-    described = {}
-    if doc.public and preview_token is None:      # what search engines and link previews may show
-        publisher = dossier().config.publisher
-        described = {"json_ld": structured.json_ld(doc, links, pages, publisher),
-                     "meta_tags": structured.open_graph(doc, pages, publisher),
-                     "canonical": structured.page_url(doc)}
     similar = dossier().similar(doc.id, viewer()) if preview_token is None else []
     # A preview link opens no image route (those follow the signed-in or public viewer): boxes there.
     previews = {} if preview_token else dossier().previews([doc.id, *(d.id for d in links["attachments"])], viewer())
+    described = {}
+    if doc.public and preview_token is None:      # what search engines and link previews may show
+        publisher = dossier().config.publisher
+        pictured = next((d for d in (doc, *links["attachments"]) if d.public and d.id in previews), None)
+        described = {"json_ld": structured.json_ld(doc, links, pages, publisher),
+                     "meta_tags": structured.open_graph(doc, pages, publisher, pictured),
+                     "canonical": structured.page_url(doc)}
     return render_template("document.html", doc=doc, links=links, preview_token=preview_token,
                            pages=pages, q=q, similar=similar, previews=previews,
                            sources=dossier().page_sources(doc.id, viewer()), **described)

@@ -194,11 +194,6 @@ def _rounds(tmp_path, count: int) -> None:
     assert acknowledged > 0, "no upload was acknowledged before the kills: the test proved nothing"
 
 
-# Opt-in (-m slow) since the OCR and metadata-reader merges: in about one run of four an upload
-# is acknowledged whose row was never marked indexed (searchable after the next start's catch-up,
-# so nothing is lost, but the promise "acknowledged means indexed" is broken). Under
-# investigation; the deterministic kill points above still run every time.
-@pytest.mark.slow
 def test_kill9_server_and_import_at_random_points(tmp_path):
     _rounds(tmp_path, 2)
 

@@ -8,8 +8,8 @@ keeps a contact line ("Wes Hickman (202-224-5972)") from being read as Swahili.
 """
 from __future__ import annotations
 
-import functools
 import re
+import threading
 
 NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese", "it": "Italian",
          "zh": "Chinese", "vi": "Vietnamese", "ko": "Korean", "tl": "Tagalog"}
@@ -18,11 +18,23 @@ MIN_LETTERS = 40              # fewer letters than this: too little to tell
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-@functools.lru_cache(maxsize=1)
+_identifier_lock = threading.Lock()
+_identifier_ready = None
+
+
 def _identifier():
-    import py3langid          # a 4.6 MB model: loaded the first time a text needs it
-    py3langid.set_languages(list(NAMES))
-    return py3langid
+    """py3langid, its model loaded and restricted to NAMES, once per process. py3langid loads its
+    shared model and restricts it without a lock, so two threads starting at once (an upload's
+    indexing thread each, in one server worker) could classify with half-restricted arrays
+    (IndexError, broadcast errors: the document left unindexed). Hence the lock."""
+    global _identifier_ready
+    if _identifier_ready is None:
+        with _identifier_lock:
+            if _identifier_ready is None:
+                import py3langid          # a 4.6 MB model: loaded the first time a text needs it
+                py3langid.set_languages(list(NAMES))
+                _identifier_ready = py3langid
+    return _identifier_ready
 
 
 def language_of(*texts: str) -> str | None:

@@ -236,23 +236,31 @@ class _Run:
             self.indexer.repo.close()   # this thread's database connection
 
     def _take(self, doc: Document | str, extraction) -> None:
-        if isinstance(doc, str):
-            self._index(doc, None, ())
-        elif extraction is None:
-            self._index(doc.id, doc, self.indexer.repo.pages(doc.id))
-        else:
-            pages = tuple(extraction.pages)
-            self.texts.append((doc.id, pages, extraction.status, extraction.error, extraction.page_count,
-                               extraction.engines))
-            self.pages += extraction.page_count or 0
-            # The row as set_text leaves it (what ``repo.get`` would return after it).
-            doc = dataclasses.replace(doc, text_status=extraction.status, text_error=extraction.error,
-                                      page_count=extraction.page_count, indexed=False)
-            self._index(doc.id, doc, list(pages))
-
-    def _index(self, doc_id: str, doc: Document | None, pages) -> None:
+        doc_id = doc if isinstance(doc, str) else doc.id
         if doc_id in self.batch.ids:
             self._commit()                 # the same document twice in a run: index it again
+        if extraction is not None:         # kept even if the index is locked (stored unless the row has text by then)
+            self.texts.append((doc_id, tuple(extraction.pages), extraction.status, extraction.error,
+                               extraction.page_count, extraction.engines))
+            self.pages += extraction.page_count or 0
+        # The row is read again, the index's write lock held: the row read when its id was pulled
+        # (before extraction) may be older than one another process changed and indexed meanwhile
+        # (an upload's metadata read while a start's catch-up extracted it); committing that older
+        # copy would leave it in the index, marked indexed. Read now, a change committed before
+        # is indexed here, and one committed after is indexed by its process once this batch is.
+        self.batch.hold()
+        row = self.indexer._get(doc_id)
+        if row is None or row.deleted:
+            self._index(doc_id, None, ())
+        elif extraction is None or row.text_status is not None:     # the text another process stored wins
+            self._index(doc_id, row, self.indexer.repo.pages(doc_id))
+        else:
+            # The row as set_text leaves it (what ``repo.get`` would return after it).
+            row = dataclasses.replace(row, text_status=extraction.status, text_error=extraction.error,
+                                      page_count=extraction.page_count, indexed=False)
+            self._index(doc_id, row, list(extraction.pages))
+
+    def _index(self, doc_id: str, doc: Document | None, pages) -> None:
         if doc is None:
             self.batch.delete(doc_id)
         else:

@@ -195,12 +195,17 @@ class Batch:
     def delete(self, doc_id: str) -> None:
         self.add_entries(doc_id, [])
 
-    def add_entries(self, doc_id: str, entries: list[dict]) -> None:
-        if doc_id in self.ids:
-            raise ValueError(f"{doc_id} is already in this batch")
+    def hold(self) -> None:
+        """Take the index's write lock now (else the first document takes it): what is read while it
+        is held cannot reach the index from another process before this batch commits."""
         if self._writer is None:
             self._writer = self._writing.open_writer()
             self.opened_at = time.monotonic()
+
+    def add_entries(self, doc_id: str, entries: list[dict]) -> None:
+        if doc_id in self.ids:
+            raise ValueError(f"{doc_id} is already in this batch")
+        self.hold()
         writer = self._writer
         writer.delete_by_term("id", doc_id)
         self.ids.add(doc_id)

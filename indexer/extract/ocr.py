@@ -75,9 +75,10 @@ def recognise_image(path: Path, languages: str = LANGUAGES) -> Recognised:
     return found
 
 
-def recognise(image: Image.Image, languages: str = LANGUAGES) -> Recognised:
+def recognise(image: Image.Image, languages: str = LANGUAGES, options: str = "") -> Recognised:
+    """``options``: further Tesseract command-line options (the benchmark compares some)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"      # one page per worker, one core per page
-    data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+    data = pytesseract.image_to_data(image, lang=languages, config=options, output_type=pytesseract.Output.DICT)
     width, height = image.size
     words, lines, last = [], [], None
     for i, text in enumerate(data["text"]):

@@ -164,7 +164,8 @@ def measured(language: str, page: str, found, layer: str, geometric_layer: str) 
     geometric_layer = without_rules(geometric_layer)
     classes, swaps = error_classes(normal(ordered), normal(geometric_layer))
     return Accuracy(language, page, cer(found.text, layer), cer(ordered, geometric_layer),
-                    cer_without_spaces(ordered, geometric_layer), missed_words(found.text, layer), found.confidence or 0, classes, swaps)
+                    cer_without_spaces(ordered, geometric_layer), missed_words(found.text, layer),
+                    found.confidence or 0, classes, swaps)
 
 
 def accuracy(corpus: Path, pages: int, images: Path) -> list[Accuracy]:
@@ -191,14 +192,15 @@ def print_accuracy(rows: list[Accuracy]) -> None:
     for r in rows:
         where = ", ".join(f"{name} {n}" for name, n in r.classes.most_common(4))
         swaps = ", ".join(f"`{pair}` {n}" for pair, n in r.swaps.most_common(3))
-        print(f"| {r.language} | `{r.page}` | {r.cer:.2%} | {r.cer_geometric:.2%} | {r.cer_no_spaces:.2%} | {r.missed:.2%} | "
-              f"{r.confidence:.0f} | {where} | {swaps} |")
+        print(f"| {r.language} | `{r.page}` | {r.cer:.2%} | {r.cer_geometric:.2%} | {r.cer_no_spaces:.2%} | "
+              f"{r.missed:.2%} | {r.confidence:.0f} | {where} | {swaps} |")
     for language in ("English", "Spanish"):
         mine = [r for r in rows if r.language == language]
         if mine:
-            print(f"| **{language}, {len(mine)} pages** | median | **{np.median([r.cer for r in mine]):.2%}** | "
-                  f"**{np.median([r.cer_geometric for r in mine]):.2%}** | **{np.median([r.cer_no_spaces for r in mine]):.2%}** | "
-                  f"**{np.median([r.missed for r in mine]):.2%}** | | | |")
+            medians = [np.median([getattr(r, field) for r in mine])
+                       for field in ("cer", "cer_geometric", "cer_no_spaces", "missed")]
+            print(f"| **{language}, {len(mine)} pages** | median | "
+                  + " | ".join(f"**{m:.2%}**" for m in medians) + " | | | |")
     totals = sum((r.classes for r in rows if r.language == "English"), collections.Counter())
     print("\nEnglish pages, characters in the geometric differences by class: "
           + ", ".join(f"{name} {n} ({n / max(sum(totals.values()), 1):.0%})" for name, n in totals.most_common()))
@@ -247,7 +249,8 @@ def variants(corpus: Path, rows: list[Accuracy], workers: int) -> list[dict]:
 
 def print_variants(results) -> None:
     print("| Tesseract setting | median CER, layer's order | median CER, geometric, without spaces | worst page | "
-          "median words missed | seconds per page (rendering included) | geometric CER of each page, in the order above |")
+          "median words missed | seconds per page (rendering included) | "
+          "geometric CER of each page, in the order above |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
         each = " ".join(f"{e:.1%}" for e in r["pages"])

@@ -10,7 +10,8 @@
    reading order (bench/reading_order.py), with the classes of characters the errors are made
    of. ``--variants``: the same pages under other Tesseract settings (psm, oem, dpi...).
 2. Pages per second on the same page images: Dossier's OCR workers (ExtractionPool, one page
-   per worker, rendering included) against the bare `tesseract IMG - -l eng+spa` run W at a time.
+   per worker, rendering included; Tesseract through tesserocr) against the bare
+   `tesseract IMG - -l eng+spa` (the Debian one) run W at a time.
 3. The 11 corpus scans through the real path (add, then `recognise`): which become searchable
    (a phrase of their recognised text finds them on the right page), and the time from upload
    to searchable of a 20-page scan.
@@ -208,14 +209,13 @@ def print_accuracy(rows: list[Accuracy]) -> None:
 
 # ---- 1b. Tesseract's settings on the same pages -------------------------------------------
 
-VARIANTS = (                    # (name, Tesseract options, dpi)
-    ("as shipped (psm 3, oem 3)", "", DPI),
-    ("--psm 4 (one column)", "--psm 4", DPI),
-    ("--psm 6 (one block)", "--psm 6", DPI),
-    ("--oem 1 (LSTM only)", "--oem 1", DPI),
-    ("preserve_interword_spaces=1", "-c preserve_interword_spaces=1", DPI),
-    ("Sauvola binarisation", "-c thresholding_method=2", DPI),
-    ("400 dpi", "", 400),
+VARIANTS = (                    # (name, Tesseract variables, dpi)
+    ("as shipped (psm 3)", {}, DPI),
+    ("psm 4 (one column)", {"tessedit_pageseg_mode": "4"}, DPI),
+    ("psm 6 (one block)", {"tessedit_pageseg_mode": "6"}, DPI),
+    ("preserve_interword_spaces=1", {"preserve_interword_spaces": "1"}, DPI),
+    ("Sauvola binarisation", {"thresholding_method": "2"}, DPI),
+    ("400 dpi", {}, 400),
 )
 
 

@@ -1,13 +1,17 @@
 """OCR: accuracy against real text layers, throughput against the bare `tesseract`, the corpus scans.
 
-    python -m bench.ocr [--corpus DIR] [--pages N] [--workers W]
+    python -m bench.ocr [--corpus DIR] [--pages N] [--workers W] [--variants] [--accuracy-only]
 
 1. Character error rate: born-digital corpus pages (filings, opinions) rendered at 300 dpi and
    recognised the way Dossier does (indexer/extract/ocr.py), against their own text layers;
    and Spanish press releases of the corpus typed into page images (DejaVu Sans 12 pt).
-   CER = Levenshtein distance / reference length, after NFKC and collapsing whitespace.
+   CER = Levenshtein distance / reference length, after NFKC and collapsing whitespace; twice:
+   against the layer in pypdf's order (order-sensitive), and with both sides in one geometric
+   reading order (bench/reading_order.py), with the classes of characters the errors are made
+   of. ``--variants``: the same pages under other Tesseract settings (psm, oem, dpi...).
 2. Pages per second on the same page images: Dossier's OCR workers (ExtractionPool, one page
-   per worker, rendering included) against the bare `tesseract IMG - -l eng+spa` run W at a time.
+   per worker, rendering included; Tesseract through tesserocr) against the bare
+   `tesseract IMG - -l eng+spa` (the Debian one) run W at a time.
 3. The 11 corpus scans through the real path (add, then `recognise`): which become searchable
    (a phrase of their recognised text finds them on the right page), and the time from upload
    to searchable of a 20-page scan.
@@ -27,6 +31,7 @@ import tempfile
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +43,7 @@ from dossier.indexer.extract import ExtractionPool, extract
 from dossier.indexer.extract.ocr import DPI, LANGUAGES, recognise
 
 from .corpus import SHARED
+from .reading_order import error_classes, in_reading_order, layer_words, ocr_words
 
 BORN_DIGITAL = ("pdf/filings", "pdf/opinions")
 SPANISH = (
@@ -53,6 +59,12 @@ LONG_SCAN_PAGES = 20
 
 def normal(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def without_rules(text: str) -> str:
+    """Rule lines some layers type as underscores ("_ _ __ _"), which OCR sees as the lines they
+    draw (or not at all), left out of both sides of the geometric comparison."""
+    return re.sub(r"_[ _]*_", " ", text)
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -84,6 +96,11 @@ def cer(hypothesis: str, reference: str) -> float:
     return levenshtein(hypothesis, reference) / max(len(reference), 1)
 
 
+def cer_without_spaces(hypothesis: str, reference: str) -> float:
+    reference, hypothesis = normal(reference).replace(" ", ""), normal(hypothesis).replace(" ", "")
+    return levenshtein(hypothesis, reference) / max(len(reference), 1)
+
+
 # ---- page images -------------------------------------------------------------------
 
 def born_digital_pages(corpus: Path, count: int) -> list[tuple[str, int, str]]:
@@ -101,10 +118,10 @@ def born_digital_pages(corpus: Path, count: int) -> list[tuple[str, int, str]]:
     return chosen[:count]
 
 
-def render(pdf: Path, page: int) -> Image.Image:
+def render(pdf: Path, page: int, dpi: int = DPI) -> Image.Image:
     document = pdfium.PdfDocument(str(pdf))
     try:
-        return document[page - 1].render(scale=DPI / 72, grayscale=True).to_pil()
+        return document[page - 1].render(scale=dpi / 72, grayscale=True).to_pil()
     finally:
         document.close()
 
@@ -130,34 +147,115 @@ def typed_page(text: str) -> tuple[Image.Image, str]:
 
 # ---- 1. accuracy ---------------------------------------------------------------------
 
-def accuracy(corpus: Path, pages: int, images: Path) -> list[tuple[str, str, float, float]]:
+@dataclass
+class Accuracy:
+    language: str
+    page: str
+    cer: float                  # OCR text against the layer as pypdf orders it
+    cer_geometric: float        # both sides in one geometric reading order
+    cer_no_spaces: float        # the same, spaces left out of both (layers' spaces are guesses too)
+    missed: float               # words missed in any order
+    confidence: float
+    classes: collections.Counter
+    swaps: collections.Counter
+
+
+def measured(language: str, page: str, found, layer: str, geometric_layer: str) -> Accuracy:
+    ordered = without_rules(in_reading_order(ocr_words(found.words)))
+    geometric_layer = without_rules(geometric_layer)
+    classes, swaps = error_classes(normal(ordered), normal(geometric_layer))
+    return Accuracy(language, page, cer(found.text, layer), cer(ordered, geometric_layer),
+                    cer_without_spaces(ordered, geometric_layer), missed_words(found.text, layer),
+                    found.confidence or 0, classes, swaps)
+
+
+def accuracy(corpus: Path, pages: int, images: Path) -> list[Accuracy]:
     rows = []
     for name, number, layer in born_digital_pages(corpus, pages):
         image = render(corpus / name, number)
-        path = images / f"en-{len(rows):02d}.png"
-        image.save(path)
+        image.save(images / f"en-{len(rows):02d}.png")
         found = recognise(image, LANGUAGES)
-        rows.append(("English", f"{name} p.{number}", cer(found.text, layer), missed_words(found.text, layer),
-                     found.confidence or 0))
+        rows.append(measured("English", f"{name} p.{number}", found, layer,
+                             in_reading_order(layer_words(corpus / name, number))))
     for name in SPANISH:
         if not (corpus / name).exists():
             continue
         image, text = typed_page(json.loads((corpus / name).read_text(encoding="utf-8"))["body_text"])
         image.save(images / f"es-{len(rows):02d}.png")
-        found = recognise(image, LANGUAGES)
-        rows.append(("Spanish", name, cer(found.text, text), missed_words(found.text, text), found.confidence or 0))
+        rows.append(measured("Spanish", name, recognise(image, LANGUAGES), text, text))
     return rows
 
 
-def print_accuracy(rows) -> None:
-    print("| language | page | CER | words missed (any order) | mean confidence |\n|---|---|---|---|---|")
-    for language, name, error, missed, confidence in rows:
-        print(f"| {language} | `{name}` | {error:.2%} | {missed:.2%} | {confidence:.0f} |")
+def print_accuracy(rows: list[Accuracy]) -> None:
+    print("| language | page | CER, layer's order | CER, geometric order | the same without spaces | "
+          "words missed (any order) | mean confidence | where the geometric errors are | most frequent misreadings |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        where = ", ".join(f"{name} {n}" for name, n in r.classes.most_common(4))
+        swaps = ", ".join(f"`{pair}` {n}" for pair, n in r.swaps.most_common(3))
+        print(f"| {r.language} | `{r.page}` | {r.cer:.2%} | {r.cer_geometric:.2%} | {r.cer_no_spaces:.2%} | "
+              f"{r.missed:.2%} | {r.confidence:.0f} | {where} | {swaps} |")
     for language in ("English", "Spanish"):
-        mine = [r for r in rows if r[0] == language]
+        mine = [r for r in rows if r.language == language]
         if mine:
-            print(f"| **{language}, {len(mine)} pages** | median | **{np.median([r[2] for r in mine]):.2%}** | "
-                  f"**{np.median([r[3] for r in mine]):.2%}** | |")
+            medians = [np.median([getattr(r, field) for r in mine])
+                       for field in ("cer", "cer_geometric", "cer_no_spaces", "missed")]
+            print(f"| **{language}, {len(mine)} pages** | median | "
+                  + " | ".join(f"**{m:.2%}**" for m in medians) + " | | | |")
+    totals = sum((r.classes for r in rows if r.language == "English"), collections.Counter())
+    print("\nEnglish pages, characters in the geometric differences by class: "
+          + ", ".join(f"{name} {n} ({n / max(sum(totals.values()), 1):.0%})" for name, n in totals.most_common()))
+
+
+# ---- 1b. Tesseract's settings on the same pages -------------------------------------------
+
+VARIANTS = (                    # (name, Tesseract variables, dpi)
+    ("as shipped (psm 3)", {}, DPI),
+    ("psm 4 (one column)", {"tessedit_pageseg_mode": "4"}, DPI),
+    ("psm 6 (one block)", {"tessedit_pageseg_mode": "6"}, DPI),
+    ("preserve_interword_spaces=1", {"preserve_interword_spaces": "1"}, DPI),
+    ("Sauvola binarisation", {"thresholding_method": "2"}, DPI),
+    ("400 dpi", {}, 400),
+)
+
+
+def variants(corpus: Path, rows: list[Accuracy], workers: int) -> list[dict]:
+    """Each setting on each English page, the settings interleaved page by page (so the machine's
+    other load falls on all alike): medians of the three error rates, seconds per page."""
+    pages = [(corpus / r.page.split(" p.")[0], int(r.page.split(" p.")[1])) for r in rows if r.language == "English"]
+    layers = {page: extract(page[0], "application/pdf").pages[page[1] - 1] for page in pages}
+    geometric = {page: without_rules(in_reading_order(layer_words(*page))) for page in pages}
+
+    def one(job):
+        (name, options, dpi), page = job
+        start = time.monotonic()
+        found = recognise(render(page[0], page[1], dpi), LANGUAGES, options)
+        secs = time.monotonic() - start
+        ordered = without_rules(in_reading_order(ocr_words(found.words)))
+        return name, secs, cer(found.text, layers[page]), cer_without_spaces(ordered, geometric[page]), \
+            missed_words(found.text, layers[page])
+
+    jobs = [(variant, page) for page in pages for variant in VARIANTS]
+    with ThreadPoolExecutor(workers) as threads:
+        done = list(threads.map(one, jobs))
+    return [{"name": name,
+             "cer": float(np.median([d[2] for d in done if d[0] == name])),
+             "geometric": float(np.median([d[3] for d in done if d[0] == name])),
+             "worst": max(d[3] for d in done if d[0] == name),
+             "missed": float(np.median([d[4] for d in done if d[0] == name])),
+             "secs": float(np.mean([d[1] for d in done if d[0] == name])),
+             "pages": [d[3] for d in done if d[0] == name]} for name, _, _ in VARIANTS]
+
+
+def print_variants(results) -> None:
+    print("| Tesseract setting | median CER, layer's order | median CER, geometric, without spaces | worst page | "
+          "median words missed | seconds per page (rendering included) | "
+          "geometric CER of each page, in the order above |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        each = " ".join(f"{e:.1%}" for e in r["pages"])
+        print(f"| {r['name']} | {r['cer']:.2%} | {r['geometric']:.2%} | {r['worst']:.2%} | {r['missed']:.2%} | "
+              f"{r['secs']:.2f} | {each} |")
 
 
 # ---- 2. throughput ---------------------------------------------------------------------
@@ -249,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=SHARED)
     parser.add_argument("--pages", type=int, default=10, help="born-digital pages for the error rate")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--variants", action="store_true", help="also compare Tesseract's settings on the pages")
+    parser.add_argument("--accuracy-only", action="store_true", help="skip throughput and the corpus scans")
     args = parser.parse_args(argv)
     if shutil.which("tesseract") is None:
         print("tesseract is not installed (scripts/setup.sh installs it)", file=sys.stderr)
@@ -259,7 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         print("## OCR accuracy (300 dpi)\n")
         rows = accuracy(args.corpus, args.pages, tmp / "images")
         print_accuracy(rows)
-        pdf_pages = [(args.corpus / name.split(" p.")[0], 1) for language, name, *_ in rows if language == "English"]
+        if args.variants:
+            print("\n## Tesseract's settings, the same English pages\n")
+            print_variants(variants(args.corpus, rows, args.workers))
+        pdf_pages = [(args.corpus / r.page.split(" p.")[0], 1) for r in rows if r.language == "English"]
+        if args.accuracy_only:
+            return 0
         speed = throughput(tmp / "images", pdf_pages, args.workers)
         print(f"\n## Throughput, {speed['pages']} pages, {args.workers} at a time\n")
         print("| bare `tesseract` CLI | Dossier's OCR workers (rendering included) | ratio |\n|---|---|---|")

@@ -16,7 +16,7 @@ import socket
 from typing import TYPE_CHECKING, Iterable
 
 from dossier.indexer.extract.ocr import Recognised
-from dossier.indexer.ocr_pages import IMAGE_MIMES, pages_to_recognise
+from dossier.indexer.ocr_pages import IMAGE_MIMES, pages_to_recognise, replaces_layer
 from dossier.repository import NotFound, process_alive
 
 from . import provenance, settings
@@ -70,7 +70,9 @@ def recognise(app: "Dossier", doc_id: str, languages: str | None = None) -> bool
         doc = app.repo.get(doc_id)
     except NotFound:
         return False
-    todo = pages_to_recognise(doc.mime, doc.text_status, app.repo.ocr_page_texts(doc_id), app.config.ocr_max_pages)
+    stored = app.repo.ocr_page_texts(doc_id)
+    todo = pages_to_recognise(doc.mime, doc.text_status, stored, app.config.ocr_max_pages)
+    layers = {number: text for number, text, _ in stored}
     path = app.repo.original_path(doc)
     languages = languages or doc.ocr_languages or app.config.ocr_languages
     if doc.mime in IMAGE_MIMES:
@@ -79,7 +81,7 @@ def recognise(app: "Dossier", doc_id: str, languages: str | None = None) -> bool
         items = [(n, path, RECOGNISE_PAGE, {"page": n, "languages": languages, "dpi": app.config.ocr_dpi})
                  for n in todo]
     for number, result in app.ocr_pool.call_many(items):
-        _store(app, doc_id, number, result)
+        _store(app, doc_id, number, result, layers.get(number, ""))
         _claim(app, doc_id)                       # renew the lease, page by page
     app.repo.finish_ocr(doc_id)
     app.indexer.index_ids([doc_id])
@@ -101,14 +103,17 @@ def stuck(app: "Dossier") -> list[str]:
     return app.repo.ocr_pending(queued_before=iso(before))
 
 
-def _store(app: "Dossier", doc_id: str, number: int, result) -> None:
+def _store(app: "Dossier", doc_id: str, number: int, result, layer: str) -> None:
     if isinstance(result, Recognised):
+        if not replaces_layer(layer, result.confidence):
+            return                                # Tesseract unsure: the page keeps its layer's text
         words = [[w.text, *w.box, round(w.confidence, 1)] for w in result.words]
         confidence = None if result.confidence is None else round(result.confidence, 1)
         app.repo.set_recognised_page(doc_id, number, result.text, words, confidence)
     else:      # timed out, out of memory, a bomb: the page stays without text, and is not tried again
         log.warning("OCR of %s page %s failed: %s", doc_id, number, getattr(result, "error", result))
-        app.repo.set_recognised_page(doc_id, number, "", None, None)
+        if replaces_layer(layer, None):          # a layer's text is kept
+            app.repo.set_recognised_page(doc_id, number, "", None, None)
 
 
 def _claim(app: "Dossier", doc_id: str) -> bool:

@@ -36,3 +36,23 @@ def make_scan_image(path: str | os.PathLike, text: str, fmt: str = "PNG") -> Pat
     path = Path(path)
     page_image(text).save(path, fmt)
     return path
+
+
+def make_scan_pdf_with_layer(path: str | os.PathLike, pages: list[str], layers: list[str]) -> Path:
+    """A scan as a scanner's own OCR writes it: each page's image, and over it an invisible text
+    layer (``layers``, one per page, Latin-1) that may say something else than the image."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+
+    pdf = FPDF(unit="pt", format=(LETTER[0] * 72 / DPI, LETTER[1] * 72 / DPI))
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_auto_page_break(False)
+    for text, layer in zip(pages, layers, strict=True):
+        pdf.add_page()
+        pdf.image(page_image(text), x=0, y=0, w=pdf.w, h=pdf.h)
+        pdf.text_mode = TextMode.INVISIBLE
+        pdf.set_xy(72, 72)
+        pdf.multi_cell(pdf.w - 144, 12, layer)
+    path = Path(path)
+    pdf.output(str(path))
+    return path

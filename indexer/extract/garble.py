@@ -41,27 +41,31 @@ _SHORT_NO_VOWEL = frozenset(
 )
 
 
+def tokens(text: str) -> list[str]:
+    return [t for t in _SPLIT.split(text) if t]
+
+
 def is_garbled(text: str) -> bool:
     """True when `text` (a document's first pages) is mostly symbol soup."""
-    tokens = [t for t in _SPLIT.split(text) if t]
-    if sum(len(t) for t in tokens) < MIN_CHARS:
+    found = tokens(text)
+    if sum(len(t) for t in found) < MIN_CHARS:
         return False
-    return word_share(tokens) < THRESHOLD
+    return word_share(found) < THRESHOLD
 
 
 def page_garbled(text: str) -> bool:
     """True when one page's text is missing, or mostly symbol soup (judged on less text than a
     document, since the answer only decides whether another engine is asked)."""
-    tokens = [t for t in _SPLIT.split(text) if t]
-    if not tokens:
+    found = tokens(text)
+    if not found:
         return True
-    return sum(len(t) for t in tokens) >= MIN_PAGE_CHARS and word_share(tokens) < THRESHOLD
+    return sum(len(t) for t in found) >= MIN_PAGE_CHARS and word_share(found) < THRESHOLD
 
 
 def page_readable(text: str) -> bool:
     """True when one page's text is clearly what a person wrote (the bar a second engine meets)."""
-    tokens = [t for t in _SPLIT.split(text) if t]
-    return bool(tokens) and word_share(tokens) >= READABLE
+    found = tokens(text)
+    return bool(found) and word_share(found) >= READABLE
 
 
 def word_share(tokens: list[str]) -> float:

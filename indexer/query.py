@@ -158,13 +158,24 @@ class UserQuery:
 
     @classmethod
     def _parse(cls, text: str, fieldnames, schema, reader) -> query.Query:
+        return cls.checked(cls.read(text, fieldnames, schema), text, schema, reader)
+
+    @classmethod
+    def read(cls, text: str, fieldnames, schema) -> query.Query:
+        """The first half of parsing, which looks nothing up in the index: the tree as read,
+        before the checks and the expansion of wildcard and fuzzy terms (``checked``)."""
         cls._check_text(text)
         try:
-            q = corrected(_parser(fieldnames, schema).parse(text))
+            return corrected(_parser(fieldnames, schema).parse(text))
         except RecursionError:
             raise QueryError("The query is too deeply nested to read.") from None
         except Exception as e:  # Whoosh's parser has no error contract of its own
             raise QueryError(f"Could not read the query {text!r}.") from e
+
+    @classmethod
+    def checked(cls, q: query.Query, text: str, schema, reader) -> query.Query:
+        """The second half: ``q`` checked against the index's limits, wildcard and fuzzy terms
+        also matched as written (``as_written``). Without such terms nothing depends on the index."""
         return as_written(cls._check_tree(q, text, reader), text, schema, reader)
 
     @staticmethod

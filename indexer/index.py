@@ -38,7 +38,7 @@ from .query import UserQuery
 from .schema import DOC, SCHEMA_VERSION, build_schema, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
-from .percolate import percolate
+from .percolate import Parsed, percolate
 from .searching import Search
 from .writer import WRITER_DELAY, Batch, Writing
 
@@ -57,6 +57,7 @@ class Index:
         self._closed = False
         self._writing = Writing(ix, writer_timeout, self._check_open)
         self._searchers = Searchers(ix, self._check_open)
+        self._parsed = Parsed()       # saved searches' queries, compiled once (alerts)
 
     # ---- opening ---------------------------------------------------------------
 
@@ -197,8 +198,9 @@ class Index:
     def percolate(self, queries: Sequence[SearchQuery], ids: Sequence[str]) -> list[list[str]]:
         """For each query, which of the documents ``ids`` it finds, as the public search would
         (``indexer/percolate.py``): how alerts are matched when documents are published."""
-        queries = [dataclasses.replace(q, everything=False).validated() for q in queries]
-        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids)))
+        queries = [q.validated() for q in queries]
+        queries = [dataclasses.replace(q, everything=False) if q.everything else q for q in queries]
+        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids), self._parsed))
 
     def _read(self, work):
         """Run `work(snapshot)`; when it fails because another process changed the

@@ -58,6 +58,35 @@ def _literal_prefix(pattern: str) -> str:
     return _WILDCARD_RE.split(pattern, maxsplit=1)[0]
 
 
+_PREFIXED = (query.Prefix, query.Wildcard)
+_SEGMENT_EXPANSIONS: dict[tuple, tuple] = {}
+MAX_KEPT_EXPANSIONS = 50_000      # (segment, pattern) expansions kept: past it they start over
+
+
+def expansion(node: query.Query, reader, limit: int = MAX_EXPANSIONS) -> list:
+    """The first ``limit`` + 1 (field, word) pairs a wildcard or fuzzy term expands to in the index
+    (more than ``limit``: too many). A prefix or wildcard pattern's words are the union of each
+    segment's, and a segment's words never change: they are kept for each segment and pattern,
+    so a saved search with a wildcard costs only the newest segment's words at each publication."""
+    if type(node) not in _PREFIXED or node.fieldname not in reader.schema:
+        return list(itertools.islice(node.expanded_terms(reader), limit + 1))
+    if len(_SEGMENT_EXPANSIONS) > MAX_KEPT_EXPANSIONS:
+        _SEGMENT_EXPANSIONS.clear()
+    found: set = set()
+    for leaf, _ in reader.leaf_readers():
+        segment = getattr(leaf, "segment", None)
+        key = segment and (segment().segment_id(), type(node), node.fieldname, node.text, limit)
+        words = _SEGMENT_EXPANSIONS.get(key) if key else None
+        if words is None:
+            words = tuple(itertools.islice(node.expanded_terms(leaf), limit + 1))
+            if key:
+                _SEGMENT_EXPANSIONS[key] = words
+        found.update(words)
+        if len(found) > limit:
+            break
+    return sorted(found)[:limit + 1]
+
+
 def walk(q: query.Query):
     yield q
     for child in q.children():
@@ -97,7 +126,7 @@ def as_written(q: query.Query, text: str, schema, reader) -> query.Query:
                                       prefixlength=node.prefixlength)
         else:
             written = type(node)("words", typed)
-        found = list(itertools.islice(written.expanded_terms(reader), MAX_EXPANSIONS + 1))
+        found = expansion(written, reader)
         if len(found) > MAX_EXPANSIONS:
             raise QueryError(f"{node.text!r} matches too many words; make it more specific.")
         analyzer = schema[node.fieldname].analyzer
@@ -217,7 +246,7 @@ class UserQuery:
                         raise QueryError(f"A wildcard cannot start a word ({node.text!r}): type at least "
                                          f"{MIN_WILDCARD_PREFIX} letter before it.")
                 try:
-                    n = sum(1 for _ in itertools.islice(node.expanded_terms(reader), MAX_EXPANSIONS + 1))
+                    n = len(expansion(node, reader))
                 except Exception as e:
                     raise QueryError(f"Could not read part of the query {text!r}.") from e
                 if n > MAX_EXPANSIONS:

@@ -24,10 +24,12 @@ from collections.abc import Callable, Sequence
 from whoosh import query
 
 from .negation import AndNot, Not
+from .query import MAX_EXPANSIONS, expansion
 
 NOTHING = ("nothing",)
-LEXICON_AFTER = 200        # look-ups in one field of a segment, at least, before its words are read
+EVERYTHING = ("everything",)       # an empty query
 UNKNOWN = ("unknown",)
+LEXICON_AFTER = 200        # look-ups in one field of a segment, at least, before its words are read
 _AND_NOT = (query.AndNot, AndNot)
 _NOT = (query.Not, Not)
 _EXPANDING = (query.Prefix, query.Wildcard, query.FuzzyTerm)
@@ -127,11 +129,12 @@ class Few:
 
     def expand(self, q: query.Query) -> list[tuple[str, object]]:
         """The (field, word) pairs a wildcard or fuzzy term stands for in the documents' segments."""
-        return [pair for leaf in self._docs for pair in q.expanded_terms(leaf.reader)]
+        return [pair for leaf in self._docs for pair in expansion(q, leaf.reader, MAX_EXPANSIONS)]
 
     def value(self, node: tuple) -> tuple[int, int]:
         """The bits of the documents ``node`` surely matches, and of those it may match (the
-        same bits unless the node holds ``UNKNOWN``)."""
+        same bits unless the node holds ``UNKNOWN``). Nodes are told apart by their first item,
+        never by identity: they may come back from a file."""
         key = id(node)      # nodes are shared and outlive this object: equal ones are one
         found = self._values.get(key)
         if found is None:
@@ -170,6 +173,8 @@ class Few:
             return bits, bits
         if kind == "unknown":
             return 0, self.all
+        if kind == "everything":
+            return self.all, self.all
         return 0, 0
 
     def term(self, fieldname: str, btext: bytes) -> int:

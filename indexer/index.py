@@ -38,7 +38,8 @@ from .query import UserQuery
 from .schema import DOC, SCHEMA_VERSION, build_schema, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
-from .percolate import Parsed, percolate
+from .parsed import Parsed
+from .percolate import percolate
 from .searching import Search
 from .writer import WRITER_DELAY, Batch, Writing
 
@@ -57,7 +58,7 @@ class Index:
         self._closed = False
         self._writing = Writing(ix, writer_timeout, self._check_open)
         self._searchers = Searchers(ix, self._check_open)
-        self._parsed = Parsed()       # saved searches' queries, compiled once (alerts)
+        self._parsed = Parsed(index_dir)      # saved searches' queries, read once (alerts)
 
     # ---- opening ---------------------------------------------------------------
 

@@ -5,8 +5,8 @@ The new documents are a handful of rows; filters and dates are checked on those 
 Then the query text, compiled (``indexer.few``) and answered from the terms the new documents
 hold, each term looked up once for every query holding it:
 
-- A text is read once for as long as the index object lives (``Parsed``): reading is what does
-  not depend on the index, and took ~0.7 ms a query, against microseconds to answer it.
+- A text is read once (``indexer.parsed``, kept in the index folder): reading does not depend
+  on the index's documents, and took ~0.7 ms a query, against microseconds to answer it.
 - A query with a wildcard or fuzzy term is compiled with those terms unknown: when it surely
   matches none of the new documents whatever they expand to, it is done; otherwise it is parsed
   in full (checked against the index's limits, expanded: that depends on the index), now.
@@ -21,48 +21,12 @@ from whoosh import query
 
 from . import accelerator
 from .errors import QueryError
-from .few import NOTHING, Few, compiled
-from .query import DEFAULT_FIELDS, UserQuery, walk
+from .few import Few, compiled
+from .parsed import Parsed
+from .query import UserQuery
 from .related import RelatedQuery, related_id
-from .repair import repair
 from .search import SearchQuery
 from .searching import _date_int
-
-MAX_PARSED = 500_000          # texts kept compiled: past it the cache starts over
-EVERYTHING = ("everything",)
-
-
-class Parsed:
-    """Query texts read once: text -> (compiled tree, whether it is exact), EVERYTHING for an
-    empty query."""
-
-    def __init__(self):
-        self.texts: dict[str, tuple] = {}
-        self.nodes: dict[tuple, tuple] = {}       # one object per distinct node (``few.compiled``)
-
-    def make_room(self) -> None:
-        if len(self.texts) > MAX_PARSED or len(self.nodes) > 4 * MAX_PARSED:
-            self.texts.clear()
-            self.nodes.clear()
-
-    def of(self, text: str, schema, reader) -> tuple:
-        found = self.texts.get(text)
-        if found is None:
-            found = self.texts[text] = self._read(text, schema, reader)
-        return found
-
-    def _read(self, text: str, schema, reader) -> tuple:
-        text, _ = repair(text, schema.names())
-        if not text or text == "*":
-            return EVERYTHING, True
-        try:
-            q = UserQuery.read(text, DEFAULT_FIELDS, schema)
-            if not any(isinstance(n, query.MultiTerm) for n in walk(q)):
-                # Nothing left to look up in the index: its checks need only the schema.
-                q = UserQuery.checked(q, text, schema, reader)
-        except QueryError:
-            return NOTHING, True
-        return compiled(q, schema, self.nodes)
 
 
 class Percolator:
@@ -72,7 +36,6 @@ class Percolator:
         self.schema = searcher.schema
         self.reader = searcher.reader()
         self.parsed = parsed if parsed is not None else Parsed()
-        self.parsed.make_room()
         wanted = set(ids)
         # Only what the public may see ever matches (a draft, embargoed or withdrawn row never).
         self.rows = [r for r, i in enumerate(view.ids) if i in wanted and view.public[r]]
@@ -111,27 +74,26 @@ class Percolator:
         if text in self._texts:
             return self._texts[text]
         if related_id(text):
-            return self._exactly(text)
-        node, exact = self.parsed.of(text, self.schema, self.reader)
-        if node is EVERYTHING:
-            return self.all
+            return self._exactly(text, None)
+        node, exact, read = self.parsed.of(text, self.schema, self.reader)
         yes, maybe = self.few.value(node)
         if exact or not maybe & keep:
             return yes
-        return self._exactly(text)
+        return self._exactly(text, read)
 
-    def _exactly(self, text: str) -> int:
-        """``text`` parsed in full against this index, and answered."""
-        found = self._texts[text] = self._full(text)
+    def _exactly(self, text: str, read) -> int:
+        """``text`` parsed in full against this index (from ``read``: the tree as read, and the
+        text it was read from; None for ``related:``), and answered."""
+        found = self._texts[text] = self._full(text, read)
         return found
 
-    def _full(self, text: str) -> int:
+    def _full(self, text: str, read) -> int:
         like = related_id(text)
         try:
             if like:
                 q = RelatedQuery(like, self.searcher).q
             else:
-                q = UserQuery._parse(repair(text, self.schema.names())[0], DEFAULT_FIELDS, self.schema, self.reader)
+                q = UserQuery.checked(*read, self.schema, self.reader)
         except QueryError:
             return 0
         node, exact = compiled(q, self.schema, self._nodes, self.few.expand)
@@ -155,7 +117,12 @@ class Percolator:
 def percolate(searcher, view, queries: Sequence[SearchQuery], ids: Sequence[str],
               parsed: Parsed | None = None) -> list[list[str]]:
     """For each query (validated), the ids among ``ids`` it finds."""
+    parsed = parsed if parsed is not None else Parsed()
+    parsed.begin()
     p = Percolator(searcher, view, ids, parsed)
     if not p.rows:
         return [[] for _ in queries]
-    return [p.match(q) for q in queries]
+    try:
+        return [p.match(q) for q in queries]
+    finally:
+        parsed.end()

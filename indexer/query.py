@@ -59,8 +59,25 @@ def _literal_prefix(pattern: str) -> str:
 
 
 _PREFIXED = (query.Prefix, query.Wildcard)
-_SEGMENT_EXPANSIONS: dict[tuple, tuple] = {}
-MAX_KEPT_EXPANSIONS = 50_000      # (segment, pattern) expansions kept: past it they start over
+MAX_KEPT_WORDS = 500_000          # words kept over all (segment, pattern) expansions: past it they start over
+
+
+class _Kept:
+    """(segment, pattern) -> the words it expands to there, at most MAX_KEPT_WORDS over all."""
+
+    def __init__(self):
+        self.expansions: dict[tuple, tuple] = {}
+        self.words = 0
+
+    def keep(self, key: tuple, words: tuple) -> None:
+        if self.words + len(words) > MAX_KEPT_WORDS:
+            self.expansions.clear()
+            self.words = 0
+        self.expansions[key] = words
+        self.words += len(words)
+
+
+_KEPT = _Kept()
 
 
 def expansion(node: query.Query, reader, limit: int = MAX_EXPANSIONS) -> list:
@@ -70,17 +87,15 @@ def expansion(node: query.Query, reader, limit: int = MAX_EXPANSIONS) -> list:
     so a saved search with a wildcard costs only the newest segment's words at each publication."""
     if type(node) not in _PREFIXED or node.fieldname not in reader.schema:
         return list(itertools.islice(node.expanded_terms(reader), limit + 1))
-    if len(_SEGMENT_EXPANSIONS) > MAX_KEPT_EXPANSIONS:
-        _SEGMENT_EXPANSIONS.clear()
     found: set = set()
     for leaf, _ in reader.leaf_readers():
         segment = getattr(leaf, "segment", None)
         key = segment and (segment().segment_id(), type(node), node.fieldname, node.text, limit)
-        words = _SEGMENT_EXPANSIONS.get(key) if key else None
+        words = _KEPT.expansions.get(key) if key else None
         if words is None:
             words = tuple(itertools.islice(node.expanded_terms(leaf), limit + 1))
-            if key:
-                _SEGMENT_EXPANSIONS[key] = words
+            if key and len(words) <= limit:     # more is refused anyway: not worth keeping
+                _KEPT.keep(key, words)
         found.update(words)
         if len(found) > limit:
             break

@@ -213,17 +213,18 @@ def match(app: "Dossier", doc_ids: Sequence[str]) -> int:
     doc_ids = list(dict.fromkeys(doc_ids))
     if not doc_ids:
         return 0
-    live = app.repo.alerts.live()
+    live = app.repo.alerts.live_searches()
     if not live:
         return 0
-    found = app.index.percolate([query_of(a.params) for a in live], doc_ids)
+    searches = list({id(params): params for _, _, params in live}.values())     # each search once
+    found = dict(zip(map(id, searches), app.index.percolate([query_of(p) for p in searches], doc_ids)))
     now = app.now()
     pairs, when = [], []
-    digest_at = iso(next_digest(app, now))
-    for alert, ids in zip(live, found):
-        for doc_id in ids:
-            pairs.append((alert.id, doc_id))
-            when.append(digest_at if alert.frequency == "daily" else iso(now))
+    at = {"daily": iso(next_digest(app, now)), "immediate": iso(now)}
+    for alert_id, frequency, params in live:
+        for doc_id in found[id(params)]:
+            pairs.append((alert_id, doc_id))
+            when.append(at[frequency])
     return app.repo.alerts.enqueue(pairs, iso(now), when)
 
 

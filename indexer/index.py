@@ -39,6 +39,7 @@ from .query import UserQuery
 from .schema import DOC, SCHEMA_VERSION, build_schema, is_spanish, marking_analyzers
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
+from .parsed import Parsed
 from .percolate import percolate
 from .searching import Search
 from .writer import WRITER_DELAY, Batch, Writing
@@ -58,6 +59,7 @@ class Index:
         self._closed = False
         self._writing = Writing(ix, writer_timeout, self._check_open)
         self._searchers = Searchers(ix, self._check_open)
+        self._parsed = Parsed(index_dir)      # saved searches' queries, read once (alerts)
 
     # ---- opening ---------------------------------------------------------------
 
@@ -227,8 +229,9 @@ class Index:
     def percolate(self, queries: Sequence[SearchQuery], ids: Sequence[str]) -> list[list[str]]:
         """For each query, which of the documents ``ids`` it finds, as the public search would
         (``indexer/percolate.py``): how alerts are matched when documents are published."""
-        queries = [dataclasses.replace(q, everything=False).validated() for q in queries]
-        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids)))
+        queries = [q.validated() for q in queries]
+        queries = [dataclasses.replace(q, everything=False) if q.everything else q for q in queries]
+        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids), self._parsed))
 
     def _read(self, work):
         """Run `work(snapshot)`; when it fails because another process changed the

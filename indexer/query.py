@@ -58,6 +58,50 @@ def _literal_prefix(pattern: str) -> str:
     return _WILDCARD_RE.split(pattern, maxsplit=1)[0]
 
 
+_PREFIXED = (query.Prefix, query.Wildcard)
+MAX_KEPT_WORDS = 500_000          # words kept over all (segment, pattern) expansions: past it they start over
+
+
+class _Kept:
+    """(segment, pattern) -> the words it expands to there, at most MAX_KEPT_WORDS over all."""
+
+    def __init__(self):
+        self.expansions: dict[tuple, tuple] = {}
+        self.words = 0
+
+    def keep(self, key: tuple, words: tuple) -> None:
+        if self.words + len(words) > MAX_KEPT_WORDS:
+            self.expansions.clear()
+            self.words = 0
+        self.expansions[key] = words
+        self.words += len(words)
+
+
+_KEPT = _Kept()
+
+
+def expansion(node: query.Query, reader, limit: int = MAX_EXPANSIONS) -> list:
+    """The first ``limit`` + 1 (field, word) pairs a wildcard or fuzzy term expands to in the index
+    (more than ``limit``: too many). A prefix or wildcard pattern's words are the union of each
+    segment's, and a segment's words never change: they are kept for each segment and pattern,
+    so a saved search with a wildcard costs only the newest segment's words at each publication."""
+    if type(node) not in _PREFIXED or node.fieldname not in reader.schema:
+        return list(itertools.islice(node.expanded_terms(reader), limit + 1))
+    found: set = set()
+    for leaf, _ in reader.leaf_readers():
+        segment = getattr(leaf, "segment", None)
+        key = segment and (segment().segment_id(), type(node), node.fieldname, node.text, limit)
+        words = _KEPT.expansions.get(key) if key else None
+        if words is None:
+            words = tuple(itertools.islice(node.expanded_terms(leaf), limit + 1))
+            if key and len(words) <= limit:     # more is refused anyway: not worth keeping
+                _KEPT.keep(key, words)
+        found.update(words)
+        if len(found) > limit:
+            break
+    return sorted(found)[:limit + 1]
+
+
 def walk(q: query.Query):
     yield q
     for child in q.children():
@@ -97,7 +141,7 @@ def as_written(q: query.Query, text: str, schema, reader) -> query.Query:
                                       prefixlength=node.prefixlength)
         else:
             written = type(node)("words", typed)
-        found = list(itertools.islice(written.expanded_terms(reader), MAX_EXPANSIONS + 1))
+        found = expansion(written, reader)
         if len(found) > MAX_EXPANSIONS:
             raise QueryError(f"{node.text!r} matches too many words; make it more specific.")
         analyzer = schema[node.fieldname].analyzer
@@ -158,13 +202,24 @@ class UserQuery:
 
     @classmethod
     def _parse(cls, text: str, fieldnames, schema, reader) -> query.Query:
+        return cls.checked(cls.read(text, fieldnames, schema), text, schema, reader)
+
+    @classmethod
+    def read(cls, text: str, fieldnames, schema) -> query.Query:
+        """The first half of parsing, which looks nothing up in the index: the tree as read,
+        before the checks and the expansion of wildcard and fuzzy terms (``checked``)."""
         cls._check_text(text)
         try:
-            q = corrected(_parser(fieldnames, schema).parse(text))
+            return corrected(_parser(fieldnames, schema).parse(text))
         except RecursionError:
             raise QueryError("The query is too deeply nested to read.") from None
         except Exception as e:  # Whoosh's parser has no error contract of its own
             raise QueryError(f"Could not read the query {text!r}.") from e
+
+    @classmethod
+    def checked(cls, q: query.Query, text: str, schema, reader) -> query.Query:
+        """The second half: ``q`` checked against the index's limits, wildcard and fuzzy terms
+        also matched as written (``as_written``). Without such terms nothing depends on the index."""
         return as_written(cls._check_tree(q, text, reader), text, schema, reader)
 
     @staticmethod
@@ -206,7 +261,7 @@ class UserQuery:
                         raise QueryError(f"A wildcard cannot start a word ({node.text!r}): type at least "
                                          f"{MIN_WILDCARD_PREFIX} letter before it.")
                 try:
-                    n = sum(1 for _ in itertools.islice(node.expanded_terms(reader), MAX_EXPANSIONS + 1))
+                    n = len(expansion(node, reader))
                 except Exception as e:
                     raise QueryError(f"Could not read part of the query {text!r}.") from e
                 if n > MAX_EXPANSIONS:

@@ -157,6 +157,23 @@ class Alerts:
             " ORDER BY a.id").fetchall()
         return [_alert(r) for r in rows]
 
+    def live_searches(self) -> list[tuple[int, str, dict]]:
+        """(id, frequency, params) of every live alert (``live``'s alerts), for matching: only what
+        it needs, each distinct search decoded once (alerts following the same search share one
+        params dict: treat it as read-only)."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.frequency, a.params FROM alerts a LEFT JOIN webhooks w ON w.id = a.webhook_id"
+            " WHERE a.confirmed_at IS NOT NULL AND a.unsubscribed_at IS NULL AND w.disabled_at IS NULL"
+            " ORDER BY a.id").fetchall()
+        decoded: dict[str, dict] = {}
+        out = []
+        for alert_id, frequency, params in rows:
+            found = decoded.get(params)
+            if found is None:
+                found = decoded[params] = json.loads(params)
+            out.append((alert_id, frequency, found))
+        return out
+
     def count_recent(self, *, email: str | None = None, client: str | None = None, since: str) -> int:
         column, value = ("email", email) if email is not None else ("client", client)
         return self.conn.execute(f"SELECT count(*) FROM alerts WHERE {column} = ? AND created_at >= ?"

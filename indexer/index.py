@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import logging
 import os
 import tempfile
 import time
@@ -48,6 +49,7 @@ VERSION_FILE = "SCHEMA_VERSION"
 _INDEXNAME = "MAIN"
 _READ_RETRIES = 3
 _OPEN_ATTEMPTS = 3
+log = logging.getLogger("dossier.indexer")
 MAX_MARKS = 5_000          # marks in one shown text: past them it reads on unmarked
 
 
@@ -229,9 +231,11 @@ class Index:
     def percolate(self, queries: Sequence[SearchQuery], ids: Sequence[str]) -> list[list[str]]:
         """For each query, which of the documents ``ids`` it finds, as the public search would
         (``indexer/percolate.py``): how alerts are matched when documents are published."""
-        queries = [q.validated() for q in queries]
-        queries = [dataclasses.replace(q, everything=False) if q.everything else q for q in queries]
-        return self._read(lambda snap: percolate(snap.searcher, snap.view, queries, list(ids), self._parsed))
+        usable = {n: valid for n, q in enumerate(queries) if (valid := _usable(q)) is not None}
+        found = self._read(lambda snap: percolate(snap.searcher, snap.view, list(usable.values()), list(ids),
+                                                  self._parsed))
+        answers = dict(zip(usable, found))
+        return [answers.get(n, []) for n in range(len(queries))]
 
     def _read(self, work):
         """Run `work(snapshot)`; when it fails because another process changed the
@@ -248,6 +252,18 @@ class Index:
                         raise
             fresh = True
             time.sleep(WRITER_DELAY)
+
+
+def _usable(q: SearchQuery) -> SearchQuery | None:
+    """A saved search as the public search would run it; None (it matches nothing) when it can no
+    longer be run (a facet renamed since it was saved, say): one such search must not stop the
+    others from matching."""
+    try:
+        q = q.validated()
+    except QueryError as exc:
+        log.warning("a saved search cannot be run and matches nothing: %s", exc)
+        return None
+    return dataclasses.replace(q, everything=False) if q.everything else q
 
 
 def _try_for(fn, timeout: float, delay: float = WRITER_DELAY) -> bool:

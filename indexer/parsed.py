@@ -23,16 +23,16 @@ from pathlib import Path
 import whoosh
 from whoosh import query
 
-from . import few, negation, paged, repair as repair_module, schema as schema_module
+from . import few_documents, negation, paged, repair as repair_module, schema as schema_module
 from . import query as query_module
 from .errors import QueryError
-from .few import EVERYTHING, NOTHING, compiled
+from .few_documents import EVERYTHING, NOTHING, compiled
 from .query import DEFAULT_FIELDS, UserQuery, walk
 from .repair import repair
 
 FILE = "saved-searches.pickle"
 MAX_TEXTS = 500_000           # texts kept: past it the cache starts over
-_READERS = (query_module, repair_module, negation, few, paged, schema_module)
+_READERS = (query_module, repair_module, negation, few_documents, paged, schema_module)
 log = logging.getLogger("dossier.indexer")
 
 
@@ -48,7 +48,7 @@ def fingerprint() -> str:
 class Parsed:
     """text -> (compiled tree, whether it is exact, and when it is not the Whoosh tree as read
     with the text it was read from) (EVERYTHING for an empty query), and one object per distinct
-    node (``few.compiled`` shares them)."""
+    node (``few_documents.compiled`` shares them)."""
 
     def __init__(self, folder: Path | None = None):
         self.path = None if folder is None else Path(folder) / FILE

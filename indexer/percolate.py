@@ -21,7 +21,7 @@ from whoosh import query
 
 from . import accelerator
 from .errors import QueryError
-from .few import Few, compiled
+from .few_documents import Few, compiled
 from .parsed import Parsed
 from .query import UserQuery
 from .related import RelatedQuery, related_id

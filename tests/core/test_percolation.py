@@ -152,3 +152,14 @@ def test_alerts_match_exactly_what_the_search_finds(tmp_path, kept):
     matched = {alert_id for alert_id, _ in expected}
     assert 40 < len(expected) < len(alerts) * 8 / 2
     assert len(alerts) / 2 < len(matched) < len(alerts)
+
+
+def test_a_saved_search_that_can_no_longer_run_does_not_stop_the_others(tmp_path):
+    app = opened(tmp_path)
+    try:
+        ids = add(app, *FIRST[0])
+        stale = SearchQuery(text="water", filters={"renamed_facet": ("x",)})     # a facet since renamed
+        found = app.index.percolate([stale, SearchQuery(text="water"), stale], ids)
+        assert [sorted(f) for f in found] == [[], sorted(ids), []]
+    finally:
+        app.close()

@@ -107,10 +107,12 @@ def add(app: "Dossier", upload: Upload, attachments: Sequence[Upload] = (), atta
 
     stored = store_unit(app.repo, app.intake, upload, attachments, attach_ids, first_kind=first_kind,
                         review=review, audit=Audit(actor.user, iso(now), release.override))
-    app.indexer.index_ids([s.document.id for s in stored if not s.document.indexed])
+    # Text first, then what it says of itself (court, dates...), then the index, once, with both.
+    unindexed = [s.document.id for s in stored if not s.document.indexed]
+    app.indexer.extract_texts(unindexed)
     changed = provenance.read_new(app, [s.document.id for s in stored if s.created])
-    if changed:
-        app.indexer.index_ids(changed)
+    if unindexed or changed:
+        app.indexer.index_ids(dict.fromkeys([*unindexed, *changed]))
     if languages:
         app.repo.set_ocr_languages([s.document.id for s in stored if s.created], languages)
     app.queue.enqueue(ocr.examine(app))           # acknowledged now; OCR follows in the background

@@ -116,6 +116,19 @@ class Indexer:
             raise
         run.end(commit=True)
 
+    def extract_texts(self, ids: Iterable[str]) -> None:
+        """Extract and store the text of those of these rows that have none, without indexing
+        them: for a caller that reads the text before indexing (an upload's metadata is read from
+        it), so each row is indexed once, with what was read. A crash before the indexing leaves
+        rows with text, not indexed: ``catch_up`` indexes them."""
+        docs = [doc for doc in map(self._get, dict.fromkeys(ids))
+                if doc is not None and not doc.deleted and doc.text_status is None]
+        if not docs:
+            return
+        extracted = self.pool.extract_many((doc, self.repo.original_path(doc), doc.mime) for doc in docs)
+        self.repo.set_texts([(doc.id, tuple(e.pages), e.status, e.error, e.page_count, e.engines)
+                             for doc, e in extracted], only_new=True)
+
     def catch_up(self) -> int:
         """Index whatever rows are not yet indexed (after a crash, say); how many there were."""
         pending = self.repo.unindexed_ids()

@@ -24,7 +24,8 @@ from .conftest import DOSSIER, ROOT, Server, assert_nothing_half_written, dossie
 CRASH_POINTS = {
     "spooled": "dossier.repository.store:OriginalStore.put",                 # temp file written, not yet in the store
     "original_stored": "dossier.repository.catalog:Catalog.insert",          # original in place, no row yet
-    "row_committed": "dossier.indexer.sync:Indexer.index_ids",               # row committed, not indexed
+    "row_committed": "dossier.indexer.sync:Indexer.extract_texts",           # row committed, no text yet
+    "text_stored": "dossier.indexer.sync:Indexer.index_ids",                 # text and what it says stored, not indexed
     "index_writing": "whoosh.writing:SegmentWriter.commit",          # segment files half made, lock held
     "index_committed": "dossier.repository.repo:Repository.mark_indexed",    # indexed, row not marked
 }
@@ -62,7 +63,7 @@ def test_add_killed_at_each_step_leaves_all_or_nothing(tmp_path, point):
                           text=True, timeout=120)
     assert died.returncode == -9, died.stderr
     assert_nothing_half_written(data)
-    committed = point in ("row_committed", "index_writing", "index_committed")
+    committed = point in ("row_committed", "text_stored", "index_writing", "index_committed")
     assert len(rows(data)) == (1 if committed else 0)
 
     # The next command catches up first; check finds nothing wrong.

@@ -240,7 +240,10 @@ def _run_waitress(site: Site, sock: socket.socket, options: Options) -> None:
         site.app, sockets=[sock], threads=options.threads, connection_limit=options.connection_limit,
         channel_timeout=options.idle_timeout, cleanup_interval=max(1, min(30, options.idle_timeout // 2)),
         max_request_body_size=options.max_body, max_request_header_size=options.max_header,
-        ident="Dossier", clear_untrusted_proxy_headers=True, **proxy)
+        ident="Dossier", clear_untrusted_proxy_headers=True,
+        # poll(), not select(): a large index keeps over a thousand files open (53 segments of a
+        # 100k-document index: 1,145 files), and select() refuses any descriptor past 1023.
+        asyncore_use_poll=True, **proxy)
     count_draining_as_active(server)
     if site.large_body_allowed:
         server.channel_class = gated_channel(site.large_body_allowed, site.small_body)

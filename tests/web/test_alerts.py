@@ -60,3 +60,16 @@ def test_api_webhooks_and_alerts(client, services, token):
     assert client.post("/api/alerts", json={"webhook": hook, "q": "water"}).status_code == 401
     assert client.delete(f"/api/webhooks/{hook}", headers=auth).json == {"id": hook, "deleted": True}
     assert client.delete(f"/api/webhooks/{hook}", headers=auth).status_code == 404
+
+
+def test_case_and_browse_pages_offer_to_follow_what_they_list(client, services, release):
+    case = client.get("/cases/1:19-cv-00123").get_data(as_text=True)
+    assert "Follow this search by email" in case and 'name="case_number" value="1:19-cv-00123"' in case
+    topic = client.get("/browse/topic?value=water").get_data(as_text=True)
+    assert "Follow this search by email" in topic and 'name="topic" value="water"' in topic
+    r = client.post("/alerts", data={"email": "courts@paper.example", "case_number": "1:19-cv-00123",
+                                     "frequency": "immediate", "csrf_token": csrf(client, "/cases/1:19-cv-00123")})
+    assert r.status_code == 200
+    app = services if hasattr(services, "repo") else services.dossier
+    (alert,) = app.repo.alerts.of_email("courts@paper.example")
+    assert alert.params["filters"] == {"case_number": ["1:19-cv-00123"]}

@@ -13,7 +13,6 @@ version recreates it empty and sets ``Index.needs_rebuild``.
 from __future__ import annotations
 
 import functools
-
 import re
 
 from whoosh import analysis, columns, fields, formats

@@ -112,6 +112,11 @@ def _webhook(row) -> Webhook:
                    row["disabled_at"], row["last_error"])
 
 
+# Confirmed alerts not unsubscribed, and not on a disabled webhook.
+_LIVE = ("SELECT {columns} FROM alerts a LEFT JOIN webhooks w ON w.id = a.webhook_id"
+         " WHERE a.confirmed_at IS NOT NULL AND a.unsubscribed_at IS NULL AND w.disabled_at IS NULL ORDER BY a.id")
+
+
 class Alerts:
     """The alert tables over one connection (autocommit; writes in their own transactions)."""
 
@@ -151,20 +156,13 @@ class Alerts:
 
     def live(self) -> list[Alert]:
         """Every confirmed alert not unsubscribed (and not on a disabled webhook)."""
-        rows = self.conn.execute(
-            "SELECT a.* FROM alerts a LEFT JOIN webhooks w ON w.id = a.webhook_id"
-            " WHERE a.confirmed_at IS NOT NULL AND a.unsubscribed_at IS NULL AND w.disabled_at IS NULL"
-            " ORDER BY a.id").fetchall()
-        return [_alert(r) for r in rows]
+        return [_alert(r) for r in self.conn.execute(_LIVE.format(columns="a.*")).fetchall()]
 
     def live_searches(self) -> list[tuple[int, str, dict]]:
         """(id, frequency, params) of every live alert (``live``'s alerts), for matching: only what
         it needs, each distinct search decoded once (alerts following the same search share one
         params dict: treat it as read-only)."""
-        rows = self.conn.execute(
-            "SELECT a.id, a.frequency, a.params FROM alerts a LEFT JOIN webhooks w ON w.id = a.webhook_id"
-            " WHERE a.confirmed_at IS NOT NULL AND a.unsubscribed_at IS NULL AND w.disabled_at IS NULL"
-            " ORDER BY a.id").fetchall()
+        rows = self.conn.execute(_LIVE.format(columns="a.id, a.frequency, a.params")).fetchall()
         decoded: dict[str, dict] = {}
         out = []
         for alert_id, frequency, params in rows:

@@ -2,7 +2,7 @@
 find them (the same repair, parsing, analysis, facet filters and date range), in one snapshot.
 
 The new documents are a handful of rows; filters and dates are checked on those rows first (cheap).
-Then the query text, compiled (``indexer.few``) and answered from the terms the new documents
+Then the query text, compiled (``indexer.few_documents``) and answered from the terms the new documents
 hold, each term looked up once for every query holding it:
 
 - A text is read once (``indexer.parsed``, kept in the index folder): reading does not depend
@@ -10,7 +10,7 @@ hold, each term looked up once for every query holding it:
 - A query with a wildcard or fuzzy term is compiled with those terms unknown: when it surely
   matches none of the new documents whatever they expand to, it is done; otherwise it is parsed
   in full (checked against the index's limits, expanded: that depends on the index), now.
-- ``related:`` queries are built from the index, for each publication; a part ``few`` does not
+- ``related:`` queries are built from the index, for each publication; a part ``few_documents`` does not
   take (a range, a sloppy phrase) is run as the search runs it, over the whole index.
 """
 from __future__ import annotations
@@ -105,12 +105,8 @@ class Percolator:
             fast = accelerator.evaluate(q, self.searcher, self.view.lengths)
             docnums = fast[0] if fast is not None else self.searcher.docs_for_query(q)
             mask = self.view.mask_of(docnums)
-        except Exception as e:
-            # What the search answers with an error (say, a phrase on a field without positions)
-            # finds nothing.
-            if type(e).__module__.startswith("whoosh") and "Error" in type(e).__name__:
-                return 0
-            raise
+        except query.QueryError:     # what the search refuses (a phrase on a field without positions) finds nothing
+            return 0
         return sum(1 << n for n, r in enumerate(self.rows) if mask[r])
 
 

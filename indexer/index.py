@@ -226,7 +226,7 @@ class Index:
 
     def search(self, q: SearchQuery) -> SearchResult:
         q = q.validated()
-        return self._read(lambda snap: Search(snap.searcher, snap.view, q).run())
+        return self._read(lambda snap: Search(snap.searcher, snap.view, q, snap.words).run())
 
     def percolate(self, queries: Sequence[SearchQuery], ids: Sequence[str]) -> list[list[str]]:
         """For each query, which of the documents ``ids`` it finds, as the public search would

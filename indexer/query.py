@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
+from collections.abc import Callable
 
 from whoosh import qparser, query
 from whoosh.support.charset import accent_map
@@ -14,6 +14,7 @@ from .analysis import analysed
 from .errors import QueryError
 from .negation import corrected
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS, TEXT_FIELDS
+from .vocabulary import Words
 
 MAX_QUERY_CHARS = 2_000
 MAX_NESTING = 16
@@ -26,8 +27,7 @@ MAX_TOTAL_EXPANSIONS = 3_000  # index words all of them together may stand for
 MIN_WILDCARD_PREFIX = 1
 SUGGEST_MAXDIST = 2
 SUGGEST_MAX_WORDS = 6         # more unknown words than this: the query is no typo, and gets no suggestion
-SUGGEST_CANDIDATES = 200      # close words considered per unknown word and segment
-SUGGEST_SECONDS = 0.3         # the whole suggestion's budget: past it, what was found so far
+SUGGEST_CANDIDATES = 200      # close words considered per unknown word
 SUGGEST_CHOICES = 4           # candidates per unknown word tried against the rest of the query
 HIGHLIGHT_EXPANSIONS = 50
 
@@ -300,7 +300,7 @@ class UserQuery:
 _WORD_RE = re.compile(r"^[^\W\d_]{3,}$")
 
 
-def suggestions(text: str, schema, reader) -> list[str]:
+def suggestions(text: str, schema, reader, words: Callable[[], Words]) -> list[str]:
     """Corrections of the query, best first: each word unknown to the index replaced by a close
     whole word of the `words` field (fewest edits, a swap of neighbours counting as one, then
     most documents); then, for each unknown word, its next candidates with the others at their
@@ -308,8 +308,8 @@ def suggestions(text: str, schema, reader) -> list[str]:
     unknown = _unknown_words(text, schema, reader)
     if not unknown:
         return []
-    deadline = time.monotonic() + SUGGEST_SECONDS
-    choices = [(start, end, _ranked(word, reader, schema["text"].analyzer, deadline))
+    vocabulary = words()
+    choices = [(start, end, _ranked(word, vocabulary, reader, schema["text"].analyzer))
                for start, end, word in unknown]
     choices = [c for c in choices if c[2]]
     if not choices:
@@ -357,15 +357,7 @@ def _replaced(text: str, replacements: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def _swaps(word: str) -> set[str]:
-    """The word with two neighbouring letters swapped: the commonest typo, one edit for a person
-    (Damerau) but two for Whoosh's Levenshtein walk, which would rank it behind any rarer word
-    one letter away."""
-    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
-            if word[i] != word[i + 1]}
-
-
-def _ranked(word: str, reader, analyzer, deadline: float) -> list[str]:
+def _ranked(word: str, vocabulary: Words, reader, analyzer) -> list[str]:
     """Up to SUGGEST_CHOICES words the index knows at the fewest edits (a swap of neighbours
     counting as one), the words whose stems are in most documents first."""
     def frequency(candidate):
@@ -373,15 +365,9 @@ def _ranked(word: str, reader, analyzer, deadline: float) -> list[str]:
         return reader.doc_frequency("text", stem) if stem else 0
     ranked: list[str] = []
     for maxdist in range(1, SUGGEST_MAXDIST + 1):      # two edits only when nothing is one away
-        candidates = {w for w in _swaps(word) if reader.doc_frequency("words", w)} if maxdist == 1 else set()
-        for leaf, _ in reader.leaf_readers():
-            if time.monotonic() > deadline:
-                break
-            candidates.update(itertools.islice(
-                leaf.terms_within("words", word, maxdist, prefix=1), SUGGEST_CANDIDATES))
-        candidates.discard(word)
+        candidates = vocabulary.within(word, maxdist, SUGGEST_CANDIDATES)
         scored = sorted(((frequency(c), c) for c in candidates), key=lambda fc: (-fc[0], fc[1]))
         ranked = [c for f, c in scored if f][:SUGGEST_CHOICES]
-        if ranked:      # the walk two edits away costs several times the one-edit walk
+        if ranked:
             break
     return ranked

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from . import facets as _facets
 from .schema import FACETS
+from .vocabulary import Vocabulary, Words
 from .writer import WRITER_DELAY
 
 _OPEN_RETRIES = 10
@@ -16,12 +17,16 @@ _SCORED_FIELDS = ("title", "text", "meta", "words")
 
 
 class Snapshot:
-    """A searcher plus the facet arrays of its index generation."""
+    """A searcher plus the facet arrays of its index generation, and its words for "did you
+    mean" (read when first asked for)."""
 
-    __slots__ = ("searcher", "view")
+    __slots__ = ("searcher", "view", "_vocabulary")
 
-    def __init__(self, searcher, view):
-        self.searcher, self.view = searcher, view
+    def __init__(self, searcher, view, vocabulary: Vocabulary):
+        self.searcher, self.view, self._vocabulary = searcher, view, vocabulary
+
+    def words(self) -> Words:
+        return self._vocabulary.words(self.searcher.reader())
 
 
 class Searchers:
@@ -31,6 +36,7 @@ class Searchers:
         self.lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._facet_cache = _facets.FacetCache()
+        self._vocabulary = Vocabulary()
 
     def close(self) -> None:
         with self.lock:
@@ -61,7 +67,7 @@ class Searchers:
                 except BaseException:
                     searcher.close()
                     raise
-                self._snapshot = snap = Snapshot(searcher, view)
+                self._snapshot = snap = Snapshot(searcher, view, self._vocabulary)
             yield snap
 
     def _open_searcher(self):

@@ -9,6 +9,8 @@ vocabulary entries are never rows of the view).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from whoosh import query
 
@@ -21,6 +23,7 @@ from .related import RelatedQuery, related_id
 from .repair import repair
 from .schema import FACETS
 from .search import SearchQuery, SearchResult
+from .vocabulary import Words
 
 SUGGEST_BELOW = 3            # offer "did you mean" when a query has fewer hits than this
 SUGGEST_TRIES = 8            # corrections run against the index before giving up
@@ -74,8 +77,9 @@ class Search:
     terms); the user's query runs once, alone, over the index; a facet that is
     filtered on is counted against the other filters only."""
 
-    def __init__(self, searcher, view: View, q: SearchQuery):
+    def __init__(self, searcher, view: View, q: SearchQuery, words: Callable[[], Words]):
         self.searcher = searcher
+        self.words = words
         self.view = view
         self.reader = searcher.reader()
         self.schema = searcher.schema
@@ -168,7 +172,7 @@ class Search:
         if self.user is None or total >= SUGGEST_BELOW or isinstance(self.user, RelatedQuery):
             return None
         allowed = self._allowed()
-        for corrected in suggestions(self.text, self.schema, self.reader)[:SUGGEST_TRIES]:
+        for corrected in suggestions(self.text, self.schema, self.reader, self.words)[:SUGGEST_TRIES]:
             try:
                 alt = UserQuery(corrected, self.schema, self.reader)
             except QueryError:

@@ -10,7 +10,8 @@ one-word search, the second half of indexing. Reading what whoosh-reloaded 2.7.5
   every document at once, as Whoosh's matchers score it: BM25F with Whoosh's scorer parameters
   (idf, average field length, B, K1) and field lengths, boosts multiplied in, sums over AND and
   OR, 1.0 for what a NOT matches. An exact phrase is the AND of its words, then the positions of
-  those candidates only are checked.
+  those candidates are compared all at once (as sorted (candidate, position) keys). A term's
+  decoded postings are kept between searches in the caller's ``posting_cache.PostingCache``.
 - ``analyse``: the text analyzer's chain (tokenize, lower-case, fold, drop stop words, stem) as
   one loop.
 
@@ -34,7 +35,7 @@ import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import chain
 
 import numpy as np
 from whoosh import formats, query
@@ -45,6 +46,8 @@ from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
+
+from .posting_cache import ABSENT, PostingCache, Postings
 
 ENV = "DOSSIER_WHOOSH_ACCELERATOR"
 log = logging.getLogger("dossier.indexer")
@@ -132,15 +135,17 @@ def _failed(e: Exception, doing: str) -> None:
 
 # ---- the contract -------------------------------------------------------------------------
 
-def evaluate(q: query.Query, searcher, lengths: dict) -> tuple[np.ndarray, np.ndarray] | None:
+def evaluate(q: query.Query, searcher, lengths: dict,
+             postings: PostingCache | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Global docnums matching ``q`` (ascending) and their scores, or None. ``lengths`` caches
-    field-length arrays by (segment id, field) for as long as the caller keeps it."""
+    field-length arrays by (segment id, field), and ``postings`` decoded postings, for as long
+    as the caller keeps them (one index's: segment ids are only unique within an index)."""
     switch = _switch
     internals = switch.internals
     if internals is None or not (switch.scoring_checked or _scoring_on(switch)):
         return None
     try:
-        return _evaluate(internals, q, searcher, lengths) if _supported(q) else None
+        return _evaluate(internals, q, searcher, lengths, postings) if _supported(q) else None
     except _Unsupported:
         return None
     except OSError:
@@ -182,11 +187,12 @@ class _Internals:
         getattr(whoosh3.W3PerDocReader, "_cached_reader")
         getattr(SegmentReader, "deleted_docs_set")
 
-    def postings(self, reader, fieldname: str, btext: bytes, values: bool):
-        """(ids, weights, values or None) of a term in a segment, a block at a time; None
-        without postings. Deleted documents are included."""
+    def postings(self, reader, fieldname: str, btext: bytes, positions: formats.Format | None) -> Postings:
+        """A term's postings in a segment, read a block at a time (ABSENT without any), with
+        their positions decoded when a ``positions`` format is given. Deleted documents are
+        included."""
         if (fieldname, btext) not in reader:
-            return None
+            return ABSENT
         m = reader.postings(fieldname, btext)
         if isinstance(m, FilterMatcher):
             m = m.child
@@ -198,13 +204,17 @@ class _Internals:
             m._read_weights()
             ids.append(np.asarray(m._ids, dtype=np.int64))
             weights.append(np.asarray(m._weights, dtype=np.float64))
-            if values:
+            if positions is not None:
                 m._read_values()
                 vals.extend(m._values)
             m._next_block()
         if not ids:
-            return None
-        return np.concatenate(ids), np.concatenate(weights), (vals if values else None)
+            return ABSENT
+        ids, weights = np.concatenate(ids), np.concatenate(weights)
+        if positions is None:
+            return Postings(ids, weights)
+        offsets, flat = _decoded(vals, positions)
+        return Postings(ids, weights, offsets, flat)
 
     def lengths(self, reader, fieldname: str, n: int) -> np.ndarray:
         """Every document's length of the field as Whoosh's scorer sees it (the one-byte
@@ -225,16 +235,92 @@ class _Internals:
     def deleted(reader) -> frozenset:
         return reader.deleted_docs_set
 
-    @staticmethod
-    def decoder(positions: formats.Format) -> Callable[[bytes], list[int]]:
-        return _decode_positions if type(positions) is formats.Positions else positions.decode_positions
+
+_POSITIONS_HEAD = 6          # a Positions value: 4 bytes of count, then pickle's protocol-2 header
+_PICKLE_HEAD = b"\x80\x02"
+_STOP = ord(".")
+_POSITION_BITS = 32          # a (candidate, position) pair as one int64 key
 
 
-def _decode_positions(value: bytes) -> list[int]:
-    """``formats.Positions.decode_positions``: a count, then the pickled gaps between positions
-    (Whoosh leaves off the pickle's final "."), summed in C instead of a Python loop: 0.57 of
-    2.06 s of the phrase queries at 100k documents were this."""
-    return list(accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+def _consecutive(words: list[Postings], docs: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` (held by every word) hold word 0 at some position p, word 1 at p + 1,
+    and so on: every candidate's positions compared at once, as sorted int64 keys
+    (candidate, position - offset of the word)."""
+    common = None
+    for offset, word in enumerate(words):
+        candidate, position = _gathered(word, np.searchsorted(word.ids, docs))
+        position -= offset
+        keep = position >= 0
+        keys = (candidate[keep] << _POSITION_BITS) | position[keep]     # ascending: no sort needed
+        common = keys if common is None else _in_sorted(common, keys)
+        if not common.size:
+            break
+    found = common >> _POSITION_BITS
+    return found[np.r_[True, found[1:] != found[:-1]]] if found.size else found
+
+
+def _in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The items of sorted ``a`` that are in sorted ``b``."""
+    if not b.size:
+        return b
+    at = np.minimum(np.searchsorted(b, a), b.size - 1)
+    return a[b[at] == a]
+
+
+def _gathered(word: Postings, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate index, position) of every position of the postings at ``rows``."""
+    starts = word.offsets[rows]
+    counts = word.offsets[rows + 1] - starts
+    total = int(counts.sum())
+    before = np.cumsum(counts) - counts
+    flat = np.repeat(starts - before, counts) + np.arange(total, dtype=np.int64)
+    return np.repeat(np.arange(rows.size, dtype=np.int64), counts), word.positions[flat].astype(np.int64)
+
+
+def _decoded(values: list[bytes], positions: formats.Format) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, positions) of every posting's value: the positions of posting i are
+    ``positions[offsets[i]:offsets[i + 1]]``."""
+    gaps = _gap_lists(values) if type(positions) is formats.Positions else None
+    lists = gaps if gaps is not None else [positions.decode_positions(v) for v in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(offsets[-1]))
+    if gaps is not None:
+        # Each list holds the gaps between its positions: a running sum, restarted at each list.
+        running = np.cumsum(flat)
+        flat = running - np.repeat(np.concatenate(([0], running))[offsets[:-1]], counts)
+    return offsets, flat.astype(np.int32)
+
+
+def _gap_lists(values: list[bytes]) -> list[list[int]] | None:
+    """``formats.Positions`` values (a count, then a pickled list of the gaps between positions,
+    with or without pickle's final ".") unpickled in one call, as the items of one list: their
+    headers and final dots are cut out of the joined bytes with numpy, not value by value.
+    None when a value is not in that form."""
+    if not values:
+        return []
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if lengths.min() <= _POSITIONS_HEAD:
+        return None
+    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if (joined[starts + 4] != _PICKLE_HEAD[0]).any() or (joined[starts + 5] != _PICKLE_HEAD[1]).any():
+        return None
+    cut = np.zeros(joined.size + 1, dtype=np.int32)     # +1 where a cut-out run starts, -1 after it
+    np.add.at(cut, starts, 1)
+    np.add.at(cut, starts + _POSITIONS_HEAD, -1)
+    dotted = ends[joined[ends - 1] == _STOP]
+    np.add.at(cut, dotted - 1, 1)
+    np.add.at(cut, dotted, -1)
+    body = joined[np.cumsum(cut[:-1]) == 0].tobytes()
+    try:
+        lists = pickle.loads(_PICKLE_HEAD + b"](" + body + b"e.")
+    except Exception:
+        return None
+    if len(lists) != len(values) or not all(type(x) is list for x in lists):
+        return None
+    return lists
 
 
 # ---- scoring ------------------------------------------------------------------------------
@@ -255,7 +341,7 @@ def _supported(q: query.Query) -> bool:
     return q is query.NullQuery
 
 
-def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict):
+def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict, postings: PostingCache | None):
     if searcher.weighting.use_final:
         raise _Unsupported("a final scoring step")
     docs_parts, score_parts = [], []
@@ -265,7 +351,7 @@ def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict):
             continue
         if type(reader) is not SegmentReader:
             raise _Unsupported(type(reader).__name__)
-        segment = _Segment(internals, sub, searcher, lengths)
+        segment = _Segment(internals, sub, searcher, lengths, postings)
         present, scores = segment.eval(q)
         present &= segment.live
         docs = np.flatnonzero(present)
@@ -277,8 +363,8 @@ def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict):
 
 
 class _Segment:
-    def __init__(self, internals: _Internals, sub, top, lengths: dict):
-        self.internals, self.sub, self.top, self.lengths = internals, sub, top, lengths
+    def __init__(self, internals: _Internals, sub, top, lengths: dict, postings: PostingCache | None):
+        self.internals, self.sub, self.top, self.lengths, self.cache = internals, sub, top, lengths, postings
         self.reader = sub.reader()
         self.n = self.reader.doc_count_all()
         self.segid = self.reader.segment().segment_id()
@@ -322,11 +408,10 @@ class _Segment:
     def _term(self, q: query.Term):
         present, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
         btext = self._btext(q.fieldname, q.text)
-        postings = None if btext is None else self.internals.postings(self.reader, q.fieldname, btext, False)
-        if postings is not None:
-            ids, weights, _ = postings
-            present[ids] = True
-            scores[ids] = self._scores(q.fieldname, btext, ids, weights) * q.boost
+        postings = ABSENT if btext is None else self._postings(q.fieldname, btext, None)
+        if postings.ids.size:
+            present[postings.ids] = True
+            scores[postings.ids] = self._scores(q.fieldname, btext, postings.ids, postings.weights) * q.boost
         return present, scores
 
     def _phrase(self, q: query.Phrase):
@@ -339,30 +424,33 @@ class _Segment:
         if not positions.supports("positions"):
             raise _Unsupported("no positions")      # Whoosh's own error tells the user
         btexts = [self._btext(q.fieldname, w) for w in q.words]
-        if any(b is None for b in btexts):
+        if any(b is None or (q.fieldname, b) not in self.reader for b in btexts):
             return present, scores
-        words = [self.internals.postings(self.reader, q.fieldname, b, True) for b in btexts]
-        if any(w is None for w in words):
-            return present, scores
+        words = [self._postings(q.fieldname, b, positions) for b in btexts]
         candidates = np.ones(self.n, dtype=bool)
-        for btext, (ids, weights, _) in zip(btexts, words):
+        for btext, word in zip(btexts, words):
             mask = np.zeros(self.n, dtype=bool)
-            mask[ids] = True
+            mask[word.ids] = True
             candidates &= mask
-            scores[ids] += self._scores(q.fieldname, btext, ids, weights)
+            scores[word.ids] += self._scores(q.fieldname, btext, word.ids, word.weights)
         docs = np.flatnonzero(candidates)
-        decode = self.internals.decoder(positions)
-        values = [[vals[i] for i in np.searchsorted(ids, docs).tolist()] for ids, _, vals in words]
-        for n, doc in enumerate(docs.tolist()):
-            starts = set(decode(values[0][n]))
-            for offset in range(1, len(words)):
-                starts &= {p - offset for p in decode(values[offset][n])}
-                if not starts:
-                    break
-            else:
-                present[doc] = True
+        if docs.size:
+            present[docs[_consecutive(words, docs)]] = True
         scores *= q.boost
         return present, scores
+
+    def _postings(self, fieldname: str, btext: bytes, positions: formats.Format | None) -> Postings:
+        """The term's postings in this segment, from the cache when they were read before
+        (with positions, when asked for)."""
+        if self.cache is None:
+            return self.internals.postings(self.reader, fieldname, btext, positions)
+        key = (self.segid, fieldname, btext)
+        cached = self.cache.get(key)
+        if cached is not None and (positions is None or cached.positions is not None or cached is ABSENT):
+            return cached
+        postings = self.internals.postings(self.reader, fieldname, btext, positions)
+        self.cache.put(key, postings)
+        return postings
 
     def _btext(self, fieldname: str, text) -> bytes | None:
         schema = self.reader.schema

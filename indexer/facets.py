@@ -17,6 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .posting_cache import PostingCache
 from .schema import DOC, FACETS, MULTI_VALUED_FACETS, VALUE_SEP, case_number_variants, normalize_value
 
 _UNDATED = np.iinfo(np.int64).max      # undated documents sort last, newest or oldest first
@@ -96,9 +97,10 @@ class View:
     (``type=doc`` entries); masks are boolean arrays over rows."""
 
     def __init__(self, segments: list[tuple[_SegmentArrays, int]], doc_count_all: int, interner: _Interner,
-                 lengths: dict):
+                 lengths: dict, postings: PostingCache):
         self._interner = interner
         self.lengths = lengths      # field lengths by (segment id, field), for ``accelerator.evaluate``
+        self.postings = postings    # decoded postings by (segment id, field, term), for the same
         self.display = interner.display
         self.docnum_of_row = np.concatenate(
             [np.frombuffer(seg.docnums, dtype=np.int32).astype(np.int64) + offset for seg, offset in segments]
@@ -230,6 +232,7 @@ class FacetCache:
         self._interner = _Interner()
         self._segments: dict[str, _SegmentArrays] = {}
         self._lengths: dict[tuple[str, str], object] = {}
+        self._postings = PostingCache.from_environment()
 
     def view(self, searcher) -> View:
         with self._lock:
@@ -251,4 +254,5 @@ class FacetCache:
             for key in list(self._lengths):
                 if key[0] not in live:
                     del self._lengths[key]
-            return View(parts, reader.doc_count_all(), self._interner, self._lengths)
+            self._postings.retain(live)
+            return View(parts, reader.doc_count_all(), self._interner, self._lengths, self._postings)

@@ -102,7 +102,7 @@ class Percolator:
     def _as_search(self, q: query.Query) -> int:
         """What the search finds of ``q`` over the whole index, among the new rows."""
         try:
-            fast = accelerator.evaluate(q, self.searcher, self.view.lengths)
+            fast = accelerator.evaluate(q, self.searcher, self.view.lengths, self.view.postings)
             docnums = fast[0] if fast is not None else self.searcher.docs_for_query(q)
             mask = self.view.mask_of(docnums)
         except query.QueryError:     # what the search refuses (a phrase on a field without positions) finds nothing

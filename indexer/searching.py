@@ -108,14 +108,14 @@ class Search:
         """Rows the text query matches (None: no text query, every row)."""
         if user is None:
             return None
-        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths)
+        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths, self.view.postings)
         return self.view.mask_of(fast[0] if fast is not None else self.searcher.docs_for_query(user.q))
 
     def _scored(self, user: UserQuery, allowed: np.ndarray | None):
         """Rows the text query matches; and the rows among them passing the
         filters, with their scores."""
         flags = self.view.docnum_flags(allowed)
-        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths)
+        fast = accelerator.evaluate(user.q, self.searcher, self.view.lengths, self.view.postings)
         if fast is not None:
             matched_docnums, all_scores = fast
             keep = flags[matched_docnums]

@@ -47,7 +47,8 @@ class Dossier:
         self.config = config
         self.clock = clock
         self.repo = Repository(config.data_dir)
-        self.index = Index.open(config.data_dir / "index", writer_timeout=config.writer_timeout)
+        self.index = Index.open(config.data_dir / "index", writer_timeout=config.writer_timeout,
+                                postings_cache_mb=config.postings_cache_mb)
         pool = partial(ExtractionPool, workers=config.extract_workers or None, time_limit=config.extract_timeout,
                        memory_limit=config.extract_memory_mb * 2**20)
         self.indexer = Indexer(self.repo, self.index, pool)

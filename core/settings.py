@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 from zoneinfo import ZoneInfo
 
+from dossier.indexer.posting_cache import DEFAULT_MB as POSTINGS_CACHE_MB
+
 from .times import zone
 
 
@@ -80,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("render_timeout", "DOSSIER_RENDER_TIMEOUT", 20.0, float,
             "seconds one page image may take to render before its worker is killed (the page is then shown as text "
             "with \"preview unavailable\"); workers have the extraction memory limit"),
+    Setting("postings_cache_mb", "DOSSIER_POSTINGS_CACHE_MB", POSTINGS_CACHE_MB, int,
+            "MB of decoded index postings each server process keeps between searches (a word searched before "
+            "is then answered from memory); 0: none"),
     Setting("writer_timeout", "DOSSIER_WRITER_TIMEOUT", 60.0, float,
             "seconds to wait for the index writer lock held by another process"),
     Setting("base_url", "DOSSIER_BASE_URL", "", str,
@@ -126,6 +131,7 @@ class Config:
     extract_memory_mb: int = 1024
     extract_workers: int = 0
     render_timeout: float = 20.0
+    postings_cache_mb: int = POSTINGS_CACHE_MB
     writer_timeout: float = 60.0
     base_url: str = ""
     trusted_proxies: str = ""

@@ -225,14 +225,15 @@ class View:
 
 
 class FacetCache:
-    """Per-segment arrays kept across searcher generations (thread-safe)."""
+    """Per-segment arrays kept across searcher generations (thread-safe), and the decoded
+    postings of the index's segments."""
 
-    def __init__(self):
+    def __init__(self, postings_cache_mb: int):
         self._lock = threading.Lock()
         self._interner = _Interner()
         self._segments: dict[str, _SegmentArrays] = {}
         self._lengths: dict[tuple[str, str], object] = {}
-        self._postings = PostingCache.from_environment()
+        self._postings = PostingCache(postings_cache_mb * 1024 * 1024)
 
     def view(self, searcher) -> View:
         with self._lock:

@@ -41,6 +41,7 @@ from .schema import DOC, SCHEMA_VERSION, build_schema, is_spanish, marking_analy
 from .search import SearchQuery, SearchResult
 from .searchers import Searchers
 from .parsed import Parsed
+from .posting_cache import DEFAULT_MB as DEFAULT_POSTINGS_CACHE_MB
 from .percolate import percolate
 from .searching import Search
 from .writer import WRITER_DELAY, Batch, Writing
@@ -54,19 +55,21 @@ MAX_MARKS = 5_000          # marks in one shown text: past them it reads on unma
 
 
 class Index:
-    def __init__(self, index_dir: Path, ix, writer_timeout: float, needs_rebuild: bool):
+    def __init__(self, index_dir: Path, ix, writer_timeout: float, needs_rebuild: bool,
+                 postings_cache_mb: int = DEFAULT_POSTINGS_CACHE_MB):
         self.index_dir = index_dir
         self.needs_rebuild = needs_rebuild
         self._ix = ix
         self._closed = False
         self._writing = Writing(ix, writer_timeout, self._check_open)
-        self._searchers = Searchers(ix, self._check_open)
+        self._searchers = Searchers(ix, self._check_open, postings_cache_mb)
         self._parsed = Parsed(index_dir)      # saved searches' queries, read once (alerts)
 
     # ---- opening ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, index_dir: Path, *, writer_timeout: float = 30.0) -> "Index":
+    def open(cls, index_dir: Path, *, writer_timeout: float = 30.0,
+             postings_cache_mb: int = DEFAULT_POSTINGS_CACHE_MB) -> "Index":
         """Open the index in ``index_dir``, creating it if missing. If it was
         written with another schema version (or had none recorded), or its files
         are damaged, it is recreated empty: it is derived data, and
@@ -79,7 +82,7 @@ class Index:
         for attempt in range(_OPEN_ATTEMPTS):
             try:
                 index = cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME),
-                            writer_timeout, needs_rebuild)
+                            writer_timeout, needs_rebuild, postings_cache_mb)
                 index._verify()
                 return index
             except Exception:
@@ -87,7 +90,8 @@ class Index:
                 # process: look again before starting over.
                 time.sleep(WRITER_DELAY * (attempt + 1))
         cls._create(index_dir, writer_timeout, wipe=True)
-        return cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME), writer_timeout, True)
+        return cls(index_dir, whoosh_index.open_dir(str(index_dir), indexname=_INDEXNAME), writer_timeout, True,
+                   postings_cache_mb)
 
     @classmethod
     def _create(cls, index_dir: Path, writer_timeout: float, *, wipe: bool) -> bool:

@@ -6,20 +6,17 @@ word's. A segment never changes once written (deletions are kept apart from its 
 what was decoded for (segment, field, term) stays true until the segment is merged away; then
 its entries are simply never asked for again and age out.
 
-One cache per open index (segment ids are only unique within an index). The budget is per
-index and process (each server worker has its own): ``DOSSIER_POSTINGS_CACHE_MB``
-(default 128; 0 turns the cache off).
+One cache per open index (segment ids are only unique within an index), of the size the
+``DOSSIER_POSTINGS_CACHE_MB`` setting gives (per process: each server worker has its own).
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-ENV = "DOSSIER_POSTINGS_CACHE_MB"
 DEFAULT_MB = 128
 _ENTRY_OVERHEAD = 200        # bytes of Python objects around an entry's arrays
 
@@ -48,14 +45,6 @@ class PostingCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, Postings] = OrderedDict()
         self._bytes = 0
-
-    @classmethod
-    def from_environment(cls) -> PostingCache:
-        try:
-            mb = float(os.environ.get(ENV, DEFAULT_MB))
-        except ValueError:
-            mb = DEFAULT_MB
-        return cls(int(max(mb, 0) * 1024 * 1024))
 
     def get(self, key: tuple) -> Postings | None:
         with self._lock:

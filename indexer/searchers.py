@@ -30,12 +30,12 @@ class Snapshot:
 
 
 class Searchers:
-    def __init__(self, ix, check_open):
+    def __init__(self, ix, check_open, postings_cache_mb: int):
         self._ix = ix
         self._check_open = check_open
         self.lock = threading.Lock()
         self._snapshot: Snapshot | None = None
-        self._facet_cache = _facets.FacetCache()
+        self._facet_cache = _facets.FacetCache(postings_cache_mb)
         self._vocabulary = Vocabulary()
 
     def close(self) -> None:

@@ -50,8 +50,10 @@ class Searcher:
     """Index.search on the imported data folder (one Index, reused, as the server does)."""
 
     def __init__(self, data_dir: Path):
+        from dossier.core.settings import load_config
         from dossier.indexer.index import Index
-        self.index = Index.open(data_dir / "index")
+        # The server's own cache setting (DOSSIER_POSTINGS_CACHE_MB=0 measures searches from disk)
+        self.index = Index.open(data_dir / "index", postings_cache_mb=load_config().postings_cache_mb)
         if self.index.needs_rebuild:      # written by another schema version: it opened empty
             self.index.close()
             raise SystemExit(f"the index in {data_dir} needs a rebuild: dossier --data {data_dir} reindex")

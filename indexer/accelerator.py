@@ -345,13 +345,14 @@ def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict, po
     if searcher.weighting.use_final:
         raise _Unsupported("a final scoring step")
     docs_parts, score_parts = [], []
+    scorers: dict = {}      # a term's scorer holds whole-index statistics: the same in every segment
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if not reader.doc_count_all():
             continue
         if type(reader) is not SegmentReader:
             raise _Unsupported(type(reader).__name__)
-        segment = _Segment(internals, sub, searcher, lengths, postings)
+        segment = _Segment(internals, sub, searcher, lengths, postings, scorers)
         present, scores = segment.eval(q)
         present &= segment.live
         docs = np.flatnonzero(present)
@@ -363,8 +364,10 @@ def _evaluate(internals: _Internals, q: query.Query, searcher, lengths: dict, po
 
 
 class _Segment:
-    def __init__(self, internals: _Internals, sub, top, lengths: dict, postings: PostingCache | None):
+    def __init__(self, internals: _Internals, sub, top, lengths: dict, postings: PostingCache | None,
+                 scorers: dict):
         self.internals, self.sub, self.top, self.lengths, self.cache = internals, sub, top, lengths, postings
+        self.scorers = scorers
         self.reader = sub.reader()
         self.n = self.reader.doc_count_all()
         self.segid = self.reader.segment().segment_id()
@@ -424,9 +427,14 @@ class _Segment:
         if not positions.supports("positions"):
             raise _Unsupported("no positions")      # Whoosh's own error tells the user
         btexts = [self._btext(q.fieldname, w) for w in q.words]
-        if any(b is None or (q.fieldname, b) not in self.reader for b in btexts):
+        if any(b is None for b in btexts):
             return present, scores
-        words = [self._postings(q.fieldname, b, positions) for b in btexts]
+        words = []
+        for btext in btexts:
+            word = self._postings(q.fieldname, btext, positions)
+            if not word.ids.size:
+                return present, scores
+            words.append(word)
         candidates = np.ones(self.n, dtype=bool)
         for btext, word in zip(btexts, words):
             mask = np.zeros(self.n, dtype=bool)
@@ -462,7 +470,9 @@ class _Segment:
             return None
 
     def _scores(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        scorer = self.top.weighting.scorer(self.sub, fieldname, btext)
+        scorer = self.scorers.get((fieldname, btext))
+        if scorer is None:
+            scorer = self.scorers[(fieldname, btext)] = self.top.weighting.scorer(self.sub, fieldname, btext)
         if type(scorer) is BM25FScorer:
             fl = self._lengths(fieldname)[ids]
             tf = weights

@@ -34,6 +34,17 @@ class _Interner:
         self.display: list[str] = [""]
         self.by_term: dict[tuple[str, str], set[int]] = {}
         self._raw: dict[tuple[str, bytes], int] = {}
+        self._name_rank = np.zeros(1, dtype=np.int64)
+
+    def name_rank(self) -> np.ndarray:
+        """Each code's place in the order of display values (case-folded, then as written)."""
+        if len(self._name_rank) != len(self.display):
+            display = self.display
+            order = sorted(range(len(display)), key=lambda c: (display[c].casefold(), display[c]))
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._name_rank = rank
+        return self._name_rank
 
     def code(self, facet: str, raw: bytes) -> int:
         code = self._raw.get((facet, raw))
@@ -124,7 +135,9 @@ class View:
 
     def rows(self, docnums) -> np.ndarray:
         """The rows of these global docnums, those that are documents (not pages)."""
-        rows = self.row_of[np.fromiter(docnums, dtype=np.int64)]
+        docnums = (docnums.astype(np.int64, copy=False) if isinstance(docnums, np.ndarray)
+                   else np.fromiter(docnums, dtype=np.int64))
+        rows = self.row_of[docnums]
         return rows[rows >= 0]
 
     def mask_of(self, docnums) -> np.ndarray:
@@ -174,13 +187,16 @@ class View:
         codes = self.codes[facet]
         selected = codes[mask[self.owner[facet]]] if facet in MULTI_VALUED_FACETS else codes[mask]
         counts = np.bincount(selected)
+        present = np.flatnonzero(counts)
+        present = present[present != 0]
         display = self.display
-        pairs = [(display[code], int(counts[code])) for code in np.flatnonzero(counts) if code]
         if facet == "year":       # a time line reads newest first, undated last
+            pairs = [(display[code], int(counts[code])) for code in present.tolist()]
             pairs.sort(key=lambda p: (not p[0].isdigit(), -int(p[0]) if p[0].isdigit() else 0, p[0]))
-        else:
-            pairs.sort(key=lambda p: (-p[1], p[0].casefold(), p[0]))
-        return pairs
+            return pairs
+        # by count, then by name: sorted in numpy, with each value's place by name known ahead
+        present = present[np.lexsort((self._interner.name_rank()[present], -counts[present]))]
+        return list(zip(map(display.__getitem__, present.tolist()), counts[present].tolist()))
 
     # ---- order -------------------------------------------------------------------
 

@@ -93,8 +93,17 @@ def find_marks(text: str, terms: frozenset[str], analyzer, limit: int = _MAX_MAR
     if not terms or not text:
         return []
     analyzers = analyzer if isinstance(analyzer, tuple) else (analyzer,)
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        # Spans of the lowered text are the text's: each distinct word is judged once, then
+        # the words are picked out by a set look-up in one pass.
+        marked = {w for w in set(_TOKEN_RE.findall(lowered))
+                  if any(analysed(w, a) in terms for a in analyzers)}
+        if not marked:
+            return []
+        return [m.span() for m in _TOKEN_RE.finditer(lowered) if m.group() in marked][:limit]
     spans = []
-    for m in _TOKEN_RE.finditer(text):
+    for m in _TOKEN_RE.finditer(text):      # lowering changed a length (e.g. "İ"): word by word
         word = m.group().lower()
         if any(analysed(word, a) in terms for a in analyzers):
             spans.append(m.span())

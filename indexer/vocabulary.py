@@ -57,7 +57,8 @@ class Vocabulary:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._segments: dict[str, frozenset[str]] = {}
+        self._segments: dict[str, tuple[str, ...]] = {}
+        self._strings: dict[str, str] = {}     # one str per distinct word, however many segments hold it
         self._merged: tuple[frozenset[str], Words] | None = None
 
     def words(self, reader) -> Words:
@@ -65,16 +66,19 @@ class Vocabulary:
             leaves = [leaf for leaf, _ in reader.leaf_readers()]
             ids = [_segment_id(leaf) for leaf in leaves]
             if None in ids:     # not a segment reader: read it all, keep nothing
-                return Words({w for leaf in leaves for w in _read(leaf)})
+                return Words({w for leaf in leaves for w in _read(leaf, {})})
             live = frozenset(ids)
             if self._merged is not None and self._merged[0] == live:
                 return self._merged[1]
             for segid, leaf in zip(ids, leaves):
                 if segid not in self._segments:
-                    self._segments[segid] = _read(leaf)
+                    self._segments[segid] = _read(leaf, self._strings)
             for segid in set(self._segments) - live:
                 del self._segments[segid]
-            merged = Words(set().union(*(self._segments[s] for s in ids)))
+            union = set().union(*(self._segments[s] for s in ids))
+            if len(self._strings) > 2 * len(union):     # mostly words of merged-away segments
+                self._strings = {w: w for w in union}
+            merged = Words(union)
             self._merged = (live, merged)
             return merged
 
@@ -84,7 +88,8 @@ def _segment_id(leaf) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def _read(leaf) -> frozenset[str]:
+def _read(leaf, strings: dict[str, str]) -> tuple[str, ...]:
     if FIELD not in leaf.schema:
-        return frozenset()
-    return frozenset(w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.lexicon(FIELD))
+        return ()
+    words = (w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.lexicon(FIELD))
+    return tuple(strings.setdefault(w, w) for w in words)

@@ -72,8 +72,3 @@ class PostingCache:
         with self._lock:
             for key in [k for k in self._entries if k[0] not in segment_ids]:
                 self._bytes -= self._entries.pop(key).nbytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0

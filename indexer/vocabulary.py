@@ -23,7 +23,7 @@ FIELD = "words"
 
 
 class Words:
-    """One generation's words: ``known(w)`` and ``within(w, n)``."""
+    """One generation's words, grouped by first letter, for ``within``."""
 
     def __init__(self, words: set[str]):
         self._all = words
@@ -32,23 +32,16 @@ class Words:
             groups[word[:1]].append(word)
         self._groups = {first: sorted(group) for first, group in groups.items()}
 
-    def __len__(self) -> int:
-        return len(self._all)
-
-    def known(self, word: str) -> bool:
-        return word in self._all
-
     def within(self, word: str, distance: int, limit: int) -> list[str]:
         """Up to ``limit`` words at most ``distance`` edits from ``word`` (closest first, then
         alphabetical), ``word`` itself left out."""
         group = self._groups.get(word[:1], ())
         found = process.extract(word, group, scorer=OSA.distance, score_cutoff=distance, limit=None)
-        close = sorted((d, w) for w, d, _ in found if w != word)
-        if len(word) > 1:
-            swapped = word[1] + word[0] + word[2:]
-            if swapped != word and swapped in self._all:
-                close.insert(0, (1, swapped))
-        return [w for _, w in dict.fromkeys(close)][:limit]
+        close = [w for _, w in sorted((d, w) for w, d, _ in found if w != word)]
+        swapped = word[1:2] + word[:1] + word[2:]       # in another group: its first letter differs
+        if swapped != word and swapped in self._all:
+            close.insert(0, swapped)
+        return close[:limit]
 
 
 class Vocabulary:

@@ -89,6 +89,9 @@ def site(tmp_path_factory):
         [Upload(make_pdf(tmp / "order.pdf", ["Order granting the injunction", "The plant shall stop."]), "order.pdf",
                 {"kind": "filing", "title": "Order granting the injunction", "doc_type": "order"}),
          Upload(_jpeg(tmp / "plant.jpg"), "plant.jpg", {"kind": "photo", "title": "The treatment plant's basins"})])
+    # A court caption's rule of underscores: one unbroken run, wider than a phone.
+    services.add_text("Opinion\nUNITED STATES DISTRICT COURT " + "_" * 60 + " : Plaintiff, : Civ. No. 3:18-cv-1",
+                      {"title": "Opinion with a caption rule", "date": "2019-07-01", "office": "Civil Rights"})
     ids = {"release": main.document.id, "filing": parts[0].document.id, "photo": photo.document.id,
            "visit": visit.document.id}
 
@@ -411,6 +414,22 @@ HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><title>A newspaper</title></
 <div id="embed">{embed}</div>
 <iframe id="document" src="{document}" width="600" height="400" title="The document page"></iframe>
 </body></html>"""
+
+
+@pytest.mark.parametrize("name, path", [("results", "/search?q=caption+opinion"),
+                                        ("browse", "/browse/office/Civil%20Rights")])
+def test_a_long_unbroken_run_in_a_snippet_stays_within_a_phone_screen(site, browser, name, path):  # noqa: F811
+    base, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base + path)
+        assert "_" * 60 in page.locator(".snippet").first.inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"long-run-{name}-390.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
 
 
 @pytest.fixture
